@@ -1,0 +1,157 @@
+/* The mailbox front end: picks the driver from the URL and keeps the
+ * per-message marks; the drivers do the storage work. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mailbox.h"
+#include "url.h"
+#include "util.h"
+
+static const struct mu_mailbox_ops *
+driver_for(enum mu_format format)
+{
+	switch (format) {
+	case MU_FORMAT_MBOX:
+		return &mu_mbox_ops;
+	case MU_FORMAT_MAILDIR:
+		return &mu_maildir_ops;
+	case MU_FORMAT_MH:
+		return &mu_mh_ops;
+	case MU_FORMAT_AUTO:
+		break;
+	}
+	return NULL;
+}
+
+static void
+mailbox_free(struct mu_mailbox *mb)
+{
+	if (mb->added != NULL)
+		for (size_t i = 0; i < mb->count; i++)
+			free(mb->added[i].line);
+	free(mb->added);
+	free(mb->msgs);
+	free(mb->path);
+	free(mb);
+}
+
+int
+mu_mailbox_open(struct mu_mailbox **mb_r, const char *url, int flags,
+		unsigned lock_timeout, enum mu_mailbox_error *errcode_r,
+		const char **error_r)
+{
+	struct mu_mailbox *mb;
+	enum mu_format format;
+	char *path;
+
+	*mb_r = NULL;
+	*errcode_r = MU_MBERR_PERM;
+	if (mu_url_split(url, &format, &path, error_r) < 0)
+		return -1;
+	if (format == MU_FORMAT_AUTO)
+		format = mu_format_detect(path, MU_FORMAT_MBOX);
+
+	mb = mu_xcalloc(1, sizeof *mb);
+	mb->ops = driver_for(format);
+	mb->format = format;
+	mb->path = path;
+	mb->flags = flags;
+	mb->lock_timeout = lock_timeout;
+	mb->session_lock_fd = -1;
+	if (mb->ops == NULL) {
+		*error_r = "unknown mailbox format";
+		mailbox_free(mb);
+		return -1;
+	}
+	if (mb->ops->open(mb, flags, error_r) < 0) {
+		*errcode_r = mb->errcode != MU_MBERR_NONE ? mb->errcode : MU_MBERR_TEMP;
+		/* the driver's reason may live in mb->errbuf: keep it */
+		static __thread char reason[sizeof mb->errbuf];
+		snprintf(reason, sizeof reason, "%s", *error_r);
+		*error_r = reason;
+		mailbox_free(mb);
+		return -1;
+	}
+	mb->added = mu_xcalloc(mb->count ? mb->count : 1, sizeof *mb->added);
+	*errcode_r = MU_MBERR_NONE;
+	*mb_r = mb;
+	return 0;
+}
+
+size_t
+mu_mailbox_count(const struct mu_mailbox *mb)
+{
+	return mb->count;
+}
+
+const struct mu_message_info *
+mu_mailbox_info(const struct mu_mailbox *mb, size_t idx)
+{
+	return idx < mb->count ? &mb->msgs[idx] : NULL;
+}
+
+void
+mu_mailbox_set_deleted(struct mu_mailbox *mb, size_t idx, bool deleted)
+{
+	if (idx < mb->count)
+		mb->msgs[idx].deleted = deleted;
+}
+
+void
+mu_mailbox_set_seen(struct mu_mailbox *mb, size_t idx)
+{
+	if (idx < mb->count)
+		mb->msgs[idx].seen = true;
+}
+
+int
+mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line)
+{
+	if (idx >= mb->count || strchr(line, '\n') != NULL ||
+	    strchr(line, ':') == NULL)
+		return -1;
+	free(mb->added[idx].line);
+	mb->added[idx].line = mu_xstrdup(line);
+	return 0;
+}
+
+int
+mu_mailbox_commit(struct mu_mailbox *mb, const char **error_r)
+{
+	if (!(mb->flags & MU_OPEN_WRITE)) {
+		*error_r = "mailbox opened read-only";
+		return -1;
+	}
+	return mb->ops->commit(mb, error_r);
+}
+
+int
+mu_mailbox_append(struct mu_mailbox *mb, const char *data, size_t len,
+		  const char **error_r)
+{
+	return mb->ops->append(mb, data, len, error_r);
+}
+
+void
+mu_mailbox_close(struct mu_mailbox *mb)
+{
+	if (mb == NULL)
+		return;
+	mb->ops->close(mb);
+	mailbox_free(mb);
+}
+
+int
+mu_msgstream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
+		  const char **error_r)
+{
+	if (idx >= mb->count) {
+		*error_r = "no such message";
+		return -1;
+	}
+	return mb->ops->stream_open(mb, idx, st, error_r);
+}

@@ -1,0 +1,159 @@
+/* One mailbox interface over three storage formats (mbox, Maildir, MH).
+ *
+ * A message is seen as a sequence of lines.  Its size is the number of
+ * octets it has when every line ends in CRLF (the canonical form of
+ * RFC 5322, which POP3 sends): a line's terminator is LF, one CR just
+ * before that LF belongs to the terminator, and a final line without LF
+ * counts as if it had CRLF.  Sizes and UIDLs are computed once, when the
+ * mailbox is scanned, and reused.
+ *
+ * Functions that can fail return -1 and hand back the reason through
+ * error_r (a static or mailbox-owned string, valid until the next call on
+ * that mailbox); *errcode_r, where asked for, classifies the failure. */
+#ifndef MU_MAILBOX_H
+#define MU_MAILBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define MU_UIDL_MAX 70
+
+enum mu_format { MU_FORMAT_AUTO, MU_FORMAT_MBOX, MU_FORMAT_MAILDIR, MU_FORMAT_MH };
+
+enum mu_mailbox_error {
+	MU_MBERR_NONE = 0,
+	MU_MBERR_IN_USE,     /* another session holds the session lock */
+	MU_MBERR_LOCK,       /* delivery lock not had within lock_timeout */
+	MU_MBERR_TEMP,       /* other transient failure (I/O, memory) */
+	MU_MBERR_PERM,       /* permanent: bad format, permissions */
+};
+
+enum mu_open_flags {
+	MU_OPEN_READONLY     = 0,
+	MU_OPEN_WRITE        = 1 << 0,  /* deletions and changes may be committed */
+	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the POP3 session lock (IN-USE) */
+	MU_OPEN_NOCREATE     = 1 << 2,  /* a missing mailbox is an error */
+};
+
+struct mu_message_info {
+	uint64_t size;                  /* CRLF octets, header and body */
+	uint64_t lines;                 /* number of lines */
+	char uidl[MU_UIDL_MAX + 1];
+	bool deleted;                   /* deletion mark (set by mailbox_delete) */
+	bool seen;                      /* retrieved in this session */
+};
+
+struct mu_mailbox;
+struct mu_msgstream;
+
+/* The driver operations table; each format fills one.
+ * Ownership: the driver allocates mb->msgs (mu_x* allocators) and sets
+ * mb->count in open; mailbox.c frees mb->msgs, mb->added, mb->path and mb
+ * itself -- after ops->close, or after a failed ops->open (which must
+ * release its own drv, fds and locks before returning -1, and set
+ * mb->errcode).  mb->added is allocated by mailbox.c after open with
+ * count entries (.line NULL: nothing to add). */
+struct mu_mailbox_ops {
+	const char *name;
+	/* open: lock as flags say, scan, fill mb->msgs/mb->count */
+	int (*open)(struct mu_mailbox *mb, int flags, const char **error_r);
+	/* open a stream on message idx (0-based) */
+	int (*stream_open)(struct mu_mailbox *mb, size_t idx,
+			   struct mu_msgstream *st, const char **error_r);
+	/* apply deletions, seen flags and added headers crash-safely */
+	int (*commit)(struct mu_mailbox *mb, const char **error_r);
+	/* append a complete message (LF line ends) under the delivery lock */
+	int (*append)(struct mu_mailbox *mb, const char *data, size_t len,
+		      const char **error_r);
+	void (*close)(struct mu_mailbox *mb);
+};
+
+/* Added headers pending commit (used by expire); set per message. */
+struct mu_pending_header {
+	char *line;                     /* "Name: value" without line end */
+};
+
+struct mu_mailbox {
+	const struct mu_mailbox_ops *ops;
+	enum mu_format format;
+	char *path;
+	int flags;
+	unsigned lock_timeout;          /* seconds */
+	enum mu_mailbox_error errcode;
+
+	struct mu_message_info *msgs;
+	size_t count;
+	struct mu_pending_header *added;  /* count entries, .line NULL: none */
+
+	void *drv;                      /* driver-private state */
+	int session_lock_fd;            /* -1: none */
+	char errbuf[512];
+};
+
+/* Open a mailbox.  url is an expanded URL: "mbox:PATH", "maildir:PATH",
+ * "mh:PATH" or a bare PATH (auto-detected; see url.h).  A missing mailbox
+ * is an empty one of the URL's type unless MU_OPEN_NOCREATE.
+ * On failure *errcode_r says why (IN_USE, LOCK, TEMP, PERM). */
+int mu_mailbox_open(struct mu_mailbox **mb_r, const char *url, int flags,
+		    unsigned lock_timeout, enum mu_mailbox_error *errcode_r,
+		    const char **error_r);
+
+size_t mu_mailbox_count(const struct mu_mailbox *mb);
+const struct mu_message_info *mu_mailbox_info(const struct mu_mailbox *mb,
+					      size_t idx);
+void mu_mailbox_set_deleted(struct mu_mailbox *mb, size_t idx, bool deleted);
+void mu_mailbox_set_seen(struct mu_mailbox *mb, size_t idx);
+/* Queue a header line to be added to message idx at commit (kept only if
+ * the message has no header of that name).  The UIDL does not change. */
+int mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line);
+
+/* Apply marks crash-safely; the mailbox stays open and locked. */
+int mu_mailbox_commit(struct mu_mailbox *mb, const char **error_r);
+int mu_mailbox_append(struct mu_mailbox *mb, const char *data, size_t len,
+		      const char **error_r);
+/* Release locks and memory without committing anything. */
+void mu_mailbox_close(struct mu_mailbox *mb);
+
+/* ---- message streams ----
+ * Reads a message line by line through a bounded buffer.  Each call
+ * returns one chunk of a line: the chunk's bytes without the line
+ * terminator, and *eol true when the chunk ends its line.  A line longer
+ * than the buffer comes in several chunks, the last with *eol true.
+ * Returns 1 for a chunk, 0 at the end of the message, -1 on error. */
+#define MU_STREAM_BUFSIZE 65536
+
+struct mu_msgstream {
+	int fd;
+	off_t pos, end;                 /* byte range in the file */
+	bool in_body;                   /* the blank line after the header was read */
+	bool at_line_start;
+	int kind;                       /* driver-specific: MU_STREAM_MBOXRD unquotes >From */
+	char *buf;
+	size_t buf_len, buf_off;
+	bool own_fd;
+	bool line_in_body;              /* the line being returned is body */
+	bool held_cr;                   /* internal: CR kept back at a chunk end */
+};
+
+#define MU_STREAM_PLAIN  0
+#define MU_STREAM_MBOXRD 1
+
+int mu_msgstream_open(struct mu_mailbox *mb, size_t idx,
+		      struct mu_msgstream *st, const char **error_r);
+int mu_msgstream_next(struct mu_msgstream *st, const char **data,
+		      size_t *len, bool *eol);
+/* true once the line just returned was in the body (after the blank line) */
+bool mu_msgstream_in_body(const struct mu_msgstream *st);
+void mu_msgstream_close(struct mu_msgstream *st);
+
+/* For drivers: a stream over fd's byte range [start, end). */
+void mu_msgstream_init_fd(struct mu_msgstream *st, int fd, bool own_fd,
+			  off_t start, off_t end, int kind);
+
+extern const struct mu_mailbox_ops mu_mbox_ops;
+extern const struct mu_mailbox_ops mu_maildir_ops;
+extern const struct mu_mailbox_ops mu_mh_ops;
+
+#endif

@@ -1,0 +1,223 @@
+/* Sizes, line counts and the content hash behind UIDLs (doc/uidl.md). */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "scan.h"
+#include "util.h"
+
+/* Header fields left out of the hash: ones pop3d adds (X-Expire-Timestamp),
+ * the UIDL itself, and the status fields MUAs rewrite in place (mutt,
+ * pine, Mailutils, Dovecot's mbox), so that none of them changes a UIDL. */
+static const char *const unstable_fields[] = {
+	"X-Expire-Timestamp", "X-UIDL", "Status", "X-Status", "X-Keywords",
+	"X-UID", "X-IMAP", "X-IMAPbase", NULL,
+};
+
+bool
+mu_uidl_valid(const char *s, size_t len)
+{
+	if (len == 0 || len > MU_UIDL_MAX)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x21 || (unsigned char)s[i] > 0x7e)
+			return false;
+	return true;
+}
+
+void
+mu_scan_begin(struct mu_scan *sc)
+{
+	memset(sc, 0, sizeof *sc);
+	sc->at_line_start = true;
+	sc->md5 = mu_md5_new();
+}
+
+void
+mu_scan_salt(struct mu_scan *sc, const void *data, size_t len)
+{
+	mu_md5_update(sc->md5, data, len);
+	mu_md5_update(sc->md5, "\n", 1);
+}
+
+static bool
+field_is_unstable(const char *head, size_t len)
+{
+	for (const char *const *f = unstable_fields; *f; f++)
+		if (mu_header_is(head, len, *f))
+			return true;
+	return false;
+}
+
+/* X-UIDL: value — kept when it is a valid UIDL (RFC 1939 section 7 rules:
+ * 1 to 70 characters in 0x21..0x7E), so mail migrated from qpopper or
+ * Mailutils keeps the UIDLs its clients already know. */
+static void
+note_x_uidl(struct mu_scan *sc, const char *line, size_t len)
+{
+	const char *v, *e;
+
+	if (!mu_header_is(line, len, "X-UIDL") || sc->x_uidl[0] != '\0')
+		return;
+	v = line + strlen("X-UIDL:");
+	e = line + len;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == ' ' || e[-1] == '\t'))
+		e--;
+	if (mu_uidl_valid(v, (size_t)(e - v))) {
+		memcpy(sc->x_uidl, v, (size_t)(e - v));
+		sc->x_uidl[e - v] = '\0';
+	}
+}
+
+/* The start of a header line is held back in sc->head until its field
+ * name is known (a chunk may end inside the name), then hashed or not. */
+static void
+head_decide(struct mu_scan *sc, bool line_complete)
+{
+	bool continuation = sc->head_len > 0 &&
+		(sc->head[0] == ' ' || sc->head[0] == '\t');
+
+	if (!continuation)
+		sc->skipping = field_is_unstable(sc->head, sc->head_len);
+	if (line_complete)
+		note_x_uidl(sc, sc->head, sc->head_len);
+	if (!sc->skipping)
+		mu_md5_update(sc->md5, sc->head, sc->head_len);
+	sc->line_is_header_start = false;
+	sc->line_started_hash = true;
+}
+
+void
+mu_scan_chunk(struct mu_scan *sc, const char *data, size_t len, bool eol)
+{
+	sc->size += len;
+	if (eol) {
+		sc->size += 2;
+		sc->lines++;
+	}
+
+	if (sc->in_body) {
+		mu_md5_update(sc->md5, data, len);
+		if (eol)
+			mu_md5_update(sc->md5, "\n", 1);
+		return;
+	}
+
+	if (sc->at_line_start) {
+		sc->at_line_start = false;
+		if (eol && len == 0) {
+			/* the blank line that ends the header */
+			sc->in_body = true;
+			sc->skipping = false;
+			mu_md5_update(sc->md5, "\n", 1);
+			sc->at_line_start = true;
+			return;
+		}
+		sc->line_is_header_start = true;
+		sc->line_started_hash = false;
+		sc->head_len = 0;
+	}
+
+	if (sc->line_is_header_start) {
+		size_t take = sizeof sc->head - sc->head_len;
+		if (take > len)
+			take = len;
+		memcpy(sc->head + sc->head_len, data, take);
+		sc->head_len += take;
+		data += take;
+		len -= take;
+		if (eol && len == 0)
+			head_decide(sc, true);
+		else if (sc->head_len == sizeof sc->head ||
+			 memchr(sc->head, ':', sc->head_len) != NULL)
+			head_decide(sc, false);
+	}
+	if (!sc->line_is_header_start && !sc->skipping)
+		mu_md5_update(sc->md5, data, len);
+	if (eol) {
+		if (!sc->skipping)
+			mu_md5_update(sc->md5, "\n", 1);
+		sc->at_line_start = true;
+	}
+}
+
+void
+mu_scan_end(struct mu_scan *sc, struct mu_message_info *info)
+{
+	char hex[MU_MD5_HEX_LEN + 1];
+
+	/* a header line cut off by the end of the message */
+	if (sc->line_is_header_start)
+		head_decide(sc, true);
+	mu_md5_final_hex(sc->md5, hex);
+	sc->md5 = NULL;
+	info->size = sc->size;
+	info->lines = sc->lines;
+	if (sc->x_uidl[0] != '\0')
+		snprintf(info->uidl, sizeof info->uidl, "%s", sc->x_uidl);
+	else
+		snprintf(info->uidl, sizeof info->uidl, "%s", hex);
+}
+
+/* Identical messages hash alike; the later copies get "-2", "-3", ... in
+ * mailbox order.  Quadratic only in the number of duplicates of one UIDL,
+ * found through a sorted index. */
+struct uidl_ref {
+	const char *uidl;
+	size_t idx;
+};
+
+static int
+uidl_ref_cmp(const void *a, const void *b)
+{
+	const struct uidl_ref *x = a, *y = b;
+	int c = strcmp(x->uidl, y->uidl);
+
+	if (c != 0)
+		return c;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void
+mu_uidl_make_unique(struct mu_message_info *msgs, size_t count)
+{
+	struct uidl_ref *refs;
+	char **fixed;
+
+	if (count < 2)
+		return;
+	refs = mu_xreallocarray(NULL, count, sizeof *refs);
+	fixed = mu_xcalloc(count, sizeof *fixed);
+	for (size_t i = 0; i < count; i++) {
+		refs[i].uidl = msgs[i].uidl;
+		refs[i].idx = i;
+	}
+	qsort(refs, count, sizeof *refs, uidl_ref_cmp);
+	for (size_t i = 1, run = 1; i < count; i++) {
+		if (strcmp(refs[i].uidl, refs[i - 1].uidl) != 0) {
+			run = 1;
+			continue;
+		}
+		run++;
+		char suffix[24];
+		int sl = snprintf(suffix, sizeof suffix, "-%zu", run);
+		size_t base = strlen(refs[i].uidl);
+		if (base + (size_t)sl > MU_UIDL_MAX)
+			base = MU_UIDL_MAX - (size_t)sl;
+		fixed[refs[i].idx] = mu_xasprintf("%.*s%s", (int)base,
+						  refs[i].uidl, suffix);
+	}
+	for (size_t i = 0; i < count; i++) {
+		if (fixed[i] != NULL) {
+			snprintf(msgs[i].uidl, sizeof msgs[i].uidl, "%s", fixed[i]);
+			free(fixed[i]);
+		}
+	}
+	free(fixed);
+	free(refs);
+}

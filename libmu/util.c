@@ -1,0 +1,289 @@
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <gnutls/crypto.h>
+#include <gnutls/gnutls.h>
+
+#include "log.h"
+#include "util.h"
+
+static void __attribute__((noreturn))
+out_of_memory(size_t n)
+{
+	mu_log(MU_LOG_CRIT, "out of memory (%zu bytes)", n);
+	_exit(75);	/* EX_TEMPFAIL: nothing was committed */
+}
+
+void *
+mu_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (p == NULL)
+		out_of_memory(n);
+	return p;
+}
+
+void *
+mu_xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+	if (p == NULL)
+		out_of_memory(n * size);
+	return p;
+}
+
+void *
+mu_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (q == NULL)
+		out_of_memory(n);
+	return q;
+}
+
+void *
+mu_xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > SIZE_MAX / size)
+		out_of_memory(SIZE_MAX);
+	return mu_xrealloc(p, n * size);
+}
+
+char *
+mu_xstrdup(const char *s)
+{
+	return mu_xstrndup(s, strlen(s));
+}
+
+char *
+mu_xstrndup(const char *s, size_t n)
+{
+	char *p = mu_xmalloc(n + 1);
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+mu_xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		out_of_memory(strlen(fmt));
+	va_end(ap);
+	return s;
+}
+
+void
+mu_buf_init(struct mu_buf *b)
+{
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+void
+mu_buf_append(struct mu_buf *b, const void *data, size_t len)
+{
+	if (len > SIZE_MAX - b->len - 1)
+		out_of_memory(SIZE_MAX);
+	if (b->len + len + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 64;
+		while (cap < b->len + len + 1)
+			cap = cap > SIZE_MAX / 2 ? b->len + len + 1 : cap * 2;
+		b->data = mu_xrealloc(b->data, cap);
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, data, len);
+	b->len += len;
+	b->data[b->len] = '\0';
+}
+
+void
+mu_buf_appendf(struct mu_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		out_of_memory(strlen(fmt));
+	mu_buf_append(b, s, (size_t)n);
+	free(s);
+}
+
+void
+mu_buf_free(struct mu_buf *b)
+{
+	free(b->data);
+	mu_buf_init(b);
+}
+
+int
+mu_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+ssize_t
+mu_read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, (char *)buf + got, len - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+ssize_t
+mu_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
+mu_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+mu_fsync_dir_of(const char *path)
+{
+	char *copy = mu_xstrdup(path);
+	int fd, rc;
+
+	fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(copy);
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+struct mu_md5 {
+	gnutls_hash_hd_t hd;
+};
+
+struct mu_md5 *
+mu_md5_new(void)
+{
+	struct mu_md5 *h = mu_xmalloc(sizeof *h);
+
+	if (gnutls_hash_init(&h->hd, GNUTLS_DIG_MD5) < 0) {
+		mu_log(MU_LOG_CRIT, "GnuTLS refuses MD5");
+		_exit(70);
+	}
+	return h;
+}
+
+void
+mu_md5_update(struct mu_md5 *h, const void *data, size_t len)
+{
+	gnutls_hash(h->hd, data, len);
+}
+
+void
+mu_md5_final_hex(struct mu_md5 *h, char out[MU_MD5_HEX_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char d[16];
+
+	gnutls_hash_deinit(h->hd, d);
+	free(h);
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = hex[d[i] >> 4];
+		out[2 * i + 1] = hex[d[i] & 15];
+	}
+	out[MU_MD5_HEX_LEN] = '\0';
+}
+
+void
+mu_md5_hex(const void *data, size_t len, char out[MU_MD5_HEX_LEN + 1])
+{
+	struct mu_md5 *h = mu_md5_new();
+
+	mu_md5_update(h, data, len);
+	mu_md5_final_hex(h, out);
+}
+
+bool
+mu_str_equal_ct(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char diff = la != lb;
+
+	for (size_t i = 0; i < la && i < lb; i++)
+		diff |= (unsigned char)(a[i] ^ b[i]);
+	return diff == 0;
+}
+
+bool
+mu_header_is(const char *line, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+
+	return len > n && line[n] == ':' && strncasecmp(line, name, n) == 0;
+}
