@@ -41,6 +41,7 @@ struct mu_message_info {
 	uint64_t size;                  /* CRLF octets, header and body */
 	uint64_t lines;                 /* number of lines */
 	char uidl[MU_UIDL_MAX + 1];
+	bool uidl_from_header;          /* uidl is the message's X-UIDL value */
 	bool deleted;                   /* deletion mark (set by mailbox_delete) */
 	bool seen;                      /* retrieved in this session */
 };
@@ -134,7 +135,6 @@ struct mu_msgstream {
 	size_t buf_len, buf_off;
 	bool own_fd;
 	bool line_in_body;              /* the line being returned is body */
-	bool held_cr;                   /* internal: CR kept back at a chunk end */
 };
 
 #define MU_STREAM_PLAIN  0
@@ -144,6 +144,8 @@ int mu_msgstream_open(struct mu_mailbox *mb, size_t idx,
 		      struct mu_msgstream *st, const char **error_r);
 int mu_msgstream_next(struct mu_msgstream *st, const char **data,
 		      size_t *len, bool *eol);
+/* File offset of the next byte the stream will return. */
+off_t mu_msgstream_offset(const struct mu_msgstream *st);
 /* true once the line just returned was in the body (after the blank line) */
 bool mu_msgstream_in_body(const struct mu_msgstream *st);
 void mu_msgstream_close(struct mu_msgstream *st);

@@ -126,6 +126,13 @@ mu_msgstream_next(struct mu_msgstream *st, const char **data, size_t *len,
 	return 1;
 }
 
+off_t
+mu_msgstream_offset(const struct mu_msgstream *st)
+{
+	/* the unread part of the buffer lies just before pos */
+	return st->pos - (off_t)(st->buf_len - st->buf_off);
+}
+
 bool
 mu_msgstream_in_body(const struct mu_msgstream *st)
 {

@@ -158,7 +158,8 @@ mu_scan_end(struct mu_scan *sc, struct mu_message_info *info)
 	sc->md5 = NULL;
 	info->size = sc->size;
 	info->lines = sc->lines;
-	if (sc->x_uidl[0] != '\0')
+	info->uidl_from_header = sc->x_uidl[0] != '\0';
+	if (info->uidl_from_header)
 		snprintf(info->uidl, sizeof info->uidl, "%s", sc->x_uidl);
 	else
 		snprintf(info->uidl, sizeof info->uidl, "%s", hex);

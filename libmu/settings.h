@@ -60,22 +60,48 @@ struct mu_config {
 	char *file;                     /* the file read, or NULL */
 };
 
+/* The C type of each field: STRING char *, UINT unsigned, INT_OPT int (-1
+ * unset), DURATION unsigned seconds, SIZE and ULONG unsigned long, BOOL bool,
+ * LIST char ** (NULL-terminated, NULL when empty), TLS_PROTO enum
+ * mu_tls_proto, LONG_OPT long (-1 unset). */
 enum mu_config_type {
 	MU_CFG_STRING, MU_CFG_UINT, MU_CFG_INT_OPT, MU_CFG_DURATION,
 	MU_CFG_SIZE, MU_CFG_BOOL, MU_CFG_LIST, MU_CFG_TLS_PROTO, MU_CFG_LONG_OPT,
+	MU_CFG_ULONG,
+};
+
+struct mu_directive;
+/* A directive's own check, replacing the plain one of its type: parse TEXT
+ * (never empty) into the field, which it owns (frees the old value).
+ * 0 ok; -1 with *hint_r saying what was expected. */
+typedef int mu_directive_parser(const struct mu_directive *d, const char *text,
+				void *field, const char **hint_r);
+
+/* How an empty value (`name =`) is taken. */
+enum mu_config_empty {
+	MU_EMPTY_ERROR,                 /* a value is required */
+	MU_EMPTY_UNSET,                 /* NULL string / empty list / -1 */
+	MU_EMPTY_STRING,                /* the empty string "" */
 };
 
 struct mu_directive {
 	const char *name;
 	enum mu_config_type type;
 	size_t offset;                  /* into struct mu_config */
-	const char *default_text;       /* as printed by pop3d -t; NULL: unset */
+	/* the default in file syntax (parsed by mu_config_init, so it can be
+	 * "3 minutes"); NULL: unset, or for host_id the system hostname */
+	const char *default_text;
 	unsigned long min, max;         /* for numbers; max 0: no bound */
 	bool implemented;               /* false: accepted, warned "no effect yet" */
+	enum mu_config_empty empty;
+	mu_directive_parser *parse;     /* NULL: the type's plain parser */
 };
 
 extern const struct mu_directive mu_directives[];
 extern const size_t mu_directive_count;
+
+/* The directive called NAME (case-insensitive), or NULL. */
+const struct mu_directive *mu_directive_find(const char *name);
 
 /* Defaults into *cfg.  Must be paired with mu_config_free(). */
 void mu_config_init(struct mu_config *cfg);
@@ -88,14 +114,21 @@ void mu_config_free(struct mu_config *cfg);
 int mu_config_read(struct mu_config *cfg, const char *file, bool missing_ok,
 		   FILE *errs);
 
-/* Parse one value of a type; 0 ok, -1 with *error_r set. */
+/* Parse one value of a type, strictly (no sign, spaces or junk around it);
+ * 0 ok, -1 with *error_r set to a hint of what was expected (a static
+ * string, or a buffer valid until the next call).  mu_parse_uint: max 0
+ * means no bound but ULONG_MAX. */
 int mu_parse_duration(const char *text, unsigned *seconds_r, const char **error_r);
 int mu_parse_size(const char *text, unsigned long *bytes_r, const char **error_r);
 int mu_parse_bool(const char *text, bool *value_r, const char **error_r);
 int mu_parse_uint(const char *text, unsigned long max, unsigned long *value_r,
 		  const char **error_r);
+int mu_parse_tls_proto(const char *text, enum mu_tls_proto *proto_r,
+		       const char **error_r);
+const char *mu_tls_proto_name(enum mu_tls_proto proto);
 
-/* Print every effective setting as `name = value`, one a line. */
+/* Print every effective setting as `name = value`, one a line, in table
+ * order; the output reads back through mu_config_read to the same config. */
 void mu_config_print(const struct mu_config *cfg, FILE *out);
 
 /* Names of directives the file set whose feature is not built yet. */
@@ -103,6 +136,7 @@ void mu_config_warn_unimplemented(const struct mu_config *cfg,
 				  void (*warn)(const char *name, void *ctx),
 				  void *ctx);
 
+/* Exact (case-sensitive) membership; a NULL list is empty. */
 bool mu_list_contains(char *const *list, const char *word);
 
 #endif

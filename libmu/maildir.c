@@ -1,0 +1,732 @@
+/* The Maildir driver (https://cr.yp.to/proto/maildir.html).
+ *
+ * Messages are the files of new/ and cur/ (names starting with '.' are
+ * not messages).  A name is UNIQUE[:INFO]; INFO "2,FLAGS" holds the flags
+ * in ASCII order.  Order: the delivery time (the name's leading number),
+ * then the unique part, so the order is the same in every session,
+ * whatever flags or directory a message has meanwhile.
+ *
+ * UIDL: the unique part of the name (doc/uidl.md).  Sizes: Dovecot's
+ * ",W=<n>" field (the CRLF size) when the name also has ",S=<n>" and that
+ * equals the file's size -- the check catches a file changed since the
+ * name was given, e.g. one pop3d added a header to; else the file is read
+ * through the scanner.
+ *
+ * Commit (deletions, the S flag of retrieved messages, added headers) is
+ * a series of unlink() and rename() calls, each atomic, so a crash at any
+ * point leaves every message exactly once.  Other programs (an IMAP
+ * server, a local MUA) may rename files while a session is open; a
+ * message not found under its name is looked up again by its unique
+ * part.  Delivery agents write into tmp/ and new/ without any lock, so
+ * mail delivered during a session is simply there the next time. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lock.h"
+#include "mailbox.h"
+#include "msgfile.h"
+#include "scan.h"
+#include "util.h"
+
+#define MAILDIR_SESSION_LOCK "pop3d.lock"
+#define MAILDIR_MODE 0700
+
+struct maildir_msg {
+	char *name;		/* "new/NAME" or "cur/NAME", relative to the root */
+	uint64_t time;		/* leading number of NAME: the delivery time */
+	off_t file_size;	/* the file's size as the size was computed */
+};
+
+struct maildir {
+	struct maildir_msg *msgs;
+	size_t count, alloc;
+};
+
+static const char *
+base_of(const char *name)
+{
+	return strchr(name, '/') + 1;
+}
+
+/* The unique part: the base name up to the info separator ':'. */
+static size_t
+unique_len(const char *base)
+{
+	return strcspn(base, ":");
+}
+
+static uint64_t
+leading_number(const char *base)
+{
+	uint64_t n = 0;
+
+	for (; *base >= '0' && *base <= '9'; base++) {
+		if (n > (UINT64_MAX - 9) / 10)
+			return UINT64_MAX;
+		n = n * 10 + (uint64_t)(*base - '0');
+	}
+	return n;
+}
+
+/* Dovecot's ",S=<n>" and ",W=<n>" fields in the unique part. */
+static bool
+name_field(const char *base, size_t ulen, char key, uint64_t *value_r)
+{
+	for (size_t i = 0; i + 3 < ulen; i++) {
+		if (base[i] != ',' || base[i + 1] != key || base[i + 2] != '=')
+			continue;
+		size_t j = i + 3;
+		uint64_t v = 0;
+		if (base[j] < '0' || base[j] > '9')
+			continue;
+		for (; j < ulen && base[j] >= '0' && base[j] <= '9'; j++) {
+			if (v > (UINT64_MAX - 9) / 10)
+				return false;
+			v = v * 10 + (uint64_t)(base[j] - '0');
+		}
+		if (j == ulen || base[j] == ',') {
+			*value_r = v;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int
+msg_cmp(const void *a, const void *b)
+{
+	const struct maildir_msg *x = a, *y = b;
+	const char *bx = base_of(x->name), *by = base_of(y->name);
+	size_t lx = unique_len(bx), ly = unique_len(by);
+	int c;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	c = memcmp(bx, by, lx < ly ? lx : ly);
+	if (c != 0)
+		return c;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int
+fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
+     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int
+fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
+     const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(mb->errbuf, sizeof mb->errbuf, fmt, ap);
+	va_end(ap);
+	mb->errcode = code;
+	*error_r = mb->errbuf;
+	return -1;
+}
+
+static enum mu_mailbox_error
+errno_class(int err)
+{
+	return err == EACCES || err == EPERM || err == ENOTDIR || err == ELOOP ?
+		MU_MBERR_PERM : MU_MBERR_TEMP;
+}
+
+static int
+scan_subdir(struct mu_mailbox *mb, struct maildir *md, const char *sub,
+	    const char **error_r)
+{
+	char *dirpath = mu_xasprintf("%s/%s", mb->path, sub);
+	struct dirent *de;
+	struct stat st;
+	DIR *d = opendir(dirpath);
+	int rc = 0;
+
+	if (d == NULL) {
+		int err = errno;
+		free(dirpath);
+		if (err == ENOENT)
+			return 0;	/* nothing delivered yet */
+		return fail(mb, errno_class(err), error_r, "cannot read %s/%s: %s",
+			    mb->path, sub, strerror(err));
+	}
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno != 0)
+				rc = fail(mb, MU_MBERR_TEMP, error_r,
+					  "cannot read %s: %s", dirpath,
+					  strerror(errno));
+			break;
+		}
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;	/* moved away meanwhile */
+			rc = fail(mb, errno_class(errno), error_r, "%s/%s: %s",
+				  dirpath, de->d_name, strerror(errno));
+			break;
+		}
+		/* symlinks are not followed: mail is regular files */
+		if (!S_ISREG(st.st_mode))
+			continue;
+		if (md->count == md->alloc) {
+			md->alloc = md->alloc ? md->alloc * 2 : 64;
+			md->msgs = mu_xreallocarray(md->msgs, md->alloc,
+						    sizeof *md->msgs);
+		}
+		struct maildir_msg *m = &md->msgs[md->count++];
+		m->name = mu_xasprintf("%s/%s", sub, de->d_name);
+		m->time = leading_number(de->d_name);
+		m->file_size = st.st_size;
+	}
+	closedir(d);
+	free(dirpath);
+	return rc;
+}
+
+/* The UIDL is the unique part of the name when that is a valid UIDL
+ * (RFC 1939 section 7: 1-70 characters 0x21..0x7E), else its MD5. */
+static void
+uidl_from_name(const char *base, struct mu_message_info *info)
+{
+	size_t ulen = unique_len(base);
+
+	if (mu_uidl_valid(base, ulen)) {
+		memcpy(info->uidl, base, ulen);
+		info->uidl[ulen] = '\0';
+	} else {
+		mu_md5_hex(base, ulen, info->uidl);
+	}
+}
+
+/* Fill info for m.  1 done, 0 the file is gone (another program removed
+ * it since readdir), -1 error. */
+static int
+message_info(struct mu_mailbox *mb, struct maildir_msg *m,
+	     struct mu_message_info *info, const char **error_r)
+{
+	const char *base = base_of(m->name);
+	size_t ulen = unique_len(base);
+	uint64_t s_size, w_size;
+	struct stat st;
+	char *path;
+	int fd;
+
+	if (name_field(base, ulen, 'S', &s_size) &&
+	    name_field(base, ulen, 'W', &w_size) &&
+	    s_size == (uint64_t)m->file_size) {
+		/* lines are not counted then: reading every file only for
+		 * them would undo what W= saves */
+		info->size = w_size;
+		info->lines = 0;
+		uidl_from_name(base, info);
+		return 1;
+	}
+	path = mu_xasprintf("%s/%s", mb->path, m->name);
+	fd = mu_msgfile_open(path, &st);
+	if (fd < 0) {
+		int err = errno;
+		if (err == ENOENT) {
+			free(path);
+			return 0;
+		}
+		fail(mb, errno_class(err), error_r, "cannot open %s: %s", path,
+		     strerror(err));
+		free(path);
+		return -1;
+	}
+	m->file_size = st.st_size;
+	if (mu_msgfile_scan(fd, st.st_size, info) < 0) {
+		fail(mb, MU_MBERR_TEMP, error_r, "cannot read %s: %s", path,
+		     strerror(errno));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	close(fd);
+	free(path);
+	/* An X-UIDL header wins, as in mbox and MH: mail migrated from
+	 * qpopper or Mailutils into a Maildir keeps the UIDLs its clients
+	 * know (a header copied into two messages is made unique by
+	 * mu_uidl_make_unique).  Files sized by W= come from Dovecot,
+	 * which writes no X-UIDL, and are not read at all. */
+	if (!info->uidl_from_header)
+		uidl_from_name(base, info);
+	return 1;
+}
+
+static void
+maildir_free(struct maildir *md)
+{
+	if (md == NULL)
+		return;
+	for (size_t i = 0; i < md->count; i++)
+		free(md->msgs[i].name);
+	free(md->msgs);
+	free(md);
+}
+
+static void
+maildir_release(struct mu_mailbox *mb)
+{
+	maildir_free(mb->drv);
+	mb->drv = NULL;
+	if (mb->session_lock_fd >= 0) {
+		mu_session_unlock(mb->session_lock_fd);
+		mb->session_lock_fd = -1;
+	}
+}
+
+static int
+take_session_lock(struct mu_mailbox *mb, const char **error_r)
+{
+	char *lockfile = mu_xasprintf("%s/%s", mb->path, MAILDIR_SESSION_LOCK);
+	const char *err = NULL;
+	int rc = mu_session_lock(lockfile, &mb->session_lock_fd, &err);
+
+	free(lockfile);
+	if (rc == 0)
+		return 0;
+	mb->session_lock_fd = -1;
+	if (rc > 0)
+		return fail(mb, MU_MBERR_IN_USE, error_r,
+			    "mailbox %s is in use by another session", mb->path);
+	return fail(mb, MU_MBERR_TEMP, error_r, "cannot lock %s: %s", mb->path,
+		    err != NULL ? err : "unknown error");
+}
+
+static int
+maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
+{
+	struct maildir *md = mu_xcalloc(1, sizeof *md);
+	struct stat st;
+	size_t kept;
+
+	mb->drv = md;
+	if (stat(mb->path, &st) < 0) {
+		int err = errno;
+		if ((err == ENOENT || err == ENOTDIR) && !(flags & MU_OPEN_NOCREATE)) {
+			/* an empty mailbox; append creates it.  No session
+			 * lock: there is nowhere to put one, and nothing to
+			 * guard. */
+			mb->msgs = mu_xcalloc(1, sizeof *mb->msgs);
+			mb->count = 0;
+			return 0;
+		}
+		fail(mb, err == ENOENT ? MU_MBERR_PERM : errno_class(err), error_r,
+		     "cannot open Maildir %s: %s", mb->path, strerror(err));
+		goto error;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fail(mb, MU_MBERR_PERM, error_r, "%s is not a Maildir directory",
+		     mb->path);
+		goto error;
+	}
+	if ((flags & MU_OPEN_SESSION_LOCK) && take_session_lock(mb, error_r) < 0)
+		goto error;
+	if (scan_subdir(mb, md, "new", error_r) < 0 ||
+	    scan_subdir(mb, md, "cur", error_r) < 0)
+		goto error;
+	if (md->count > 0)
+		qsort(md->msgs, md->count, sizeof *md->msgs, msg_cmp);
+
+	mb->msgs = mu_xcalloc(md->count ? md->count : 1, sizeof *mb->msgs);
+	kept = 0;
+	for (size_t i = 0; i < md->count; i++) {
+		int rc = message_info(mb, &md->msgs[i], &mb->msgs[kept], error_r);
+		if (rc < 0) {
+			for (size_t j = i; j < md->count; j++)
+				free(md->msgs[j].name);
+			md->count = kept;
+			goto error;
+		}
+		if (rc == 0) {
+			free(md->msgs[i].name);
+			continue;
+		}
+		md->msgs[kept++] = md->msgs[i];
+	}
+	md->count = kept;
+	mb->count = kept;
+	mu_uidl_make_unique(mb->msgs, mb->count);
+	return 0;
+
+error:
+	maildir_release(mb);
+	return -1;
+}
+
+/* The message is not under its name: another program changed its flags
+ * or moved it from new/ to cur/.  Find it by its unique part.  0 found
+ * (m->name updated), -1 not there (errno ENOENT) or unreadable. */
+static int
+relocate(struct mu_mailbox *mb, struct maildir_msg *m)
+{
+	static const char *const subs[] = { "cur", "new" };
+	const char *base = base_of(m->name);
+	size_t ulen = unique_len(base);
+
+	for (size_t i = 0; i < 2; i++) {
+		char *dirpath = mu_xasprintf("%s/%s", mb->path, subs[i]);
+		DIR *d = opendir(dirpath);
+		struct dirent *de;
+
+		free(dirpath);
+		if (d == NULL)
+			continue;
+		while ((de = readdir(d)) != NULL) {
+			if (de->d_name[0] == '.' || unique_len(de->d_name) != ulen ||
+			    memcmp(de->d_name, base, ulen) != 0)
+				continue;
+			char *name = mu_xasprintf("%s/%s", subs[i], de->d_name);
+			closedir(d);
+			free(m->name);
+			m->name = name;
+			return 0;
+		}
+		closedir(d);
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int
+open_message(struct mu_mailbox *mb, struct maildir_msg *m, struct stat *st)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		char *path = mu_xasprintf("%s/%s", mb->path, m->name);
+		int fd = mu_msgfile_open(path, st);
+		free(path);
+		if (fd >= 0 || errno != ENOENT || attempt > 0)
+			return fd;
+		if (relocate(mb, m) < 0)
+			return -1;
+	}
+	return -1;
+}
+
+static int
+maildir_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
+		    const char **error_r)
+{
+	struct maildir *md = mb->drv;
+	struct maildir_msg *m = &md->msgs[idx];
+	struct stat sb;
+	int fd = open_message(mb, m, &sb);
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return fail(mb, MU_MBERR_TEMP, error_r,
+				    "message %zu of %s is gone: another program "
+				    "deleted it since the session began", idx + 1,
+				    mb->path);
+		return fail(mb, errno_class(errno), error_r,
+			    "cannot open message %zu of %s: %s", idx + 1, mb->path,
+			    strerror(errno));
+	}
+	/* Maildir files never change; one that did would not match the
+	 * size already announced */
+	if (sb.st_size != m->file_size) {
+		close(fd);
+		return fail(mb, MU_MBERR_TEMP, error_r,
+			    "message %zu of %s changed on disk since the session "
+			    "began", idx + 1, mb->path);
+	}
+	mu_msgstream_init_fd(st, fd, true, 0, sb.st_size, MU_STREAM_PLAIN);
+	return 0;
+}
+
+static int
+flag_cmp(const void *a, const void *b)
+{
+	return *(const unsigned char *)a - *(const unsigned char *)b;
+}
+
+/* The name of a message once seen: in cur/, info "2," with S among the
+ * flags, kept in ASCII order as the Maildir specification asks.  Other
+ * info (the experimental "1,") gives way to "2,S". */
+static char *
+seen_name(const char *base)
+{
+	size_t ulen = unique_len(base);
+	const char *info = base[ulen] == ':' ? base + ulen + 1 : "";
+	char *flags, *name;
+	size_t n = 0;
+
+	if (strncmp(info, "2,", 2) != 0)
+		return mu_xasprintf("cur/%.*s:2,S", (int)ulen, base);
+	info += 2;
+	flags = mu_xmalloc(strlen(info) + 2);
+	for (const char *f = info; *f; f++)
+		if (memchr(flags, *f, n) == NULL)
+			flags[n++] = *f;
+	if (memchr(flags, 'S', n) == NULL)
+		flags[n++] = 'S';
+	qsort(flags, n, 1, flag_cmp);
+	name = mu_xasprintf("cur/%.*s:2,%.*s", (int)ulen, base, (int)n, flags);
+	free(flags);
+	return name;
+}
+
+/* time.pid_random.host, the shape the Maildir specification asks for;
+ * '/' and ':' in the host name are written as \057 and \072. */
+static char *
+new_unique_name(void)
+{
+	char host[256];
+	struct mu_buf b;
+
+	if (gethostname(host, sizeof host) < 0)
+		strcpy(host, "localhost");
+	host[sizeof host - 1] = '\0';
+	mu_buf_init(&b);
+	mu_buf_appendf(&b, "%lld.%ld_%016llx.", (long long)time(NULL),
+		       (long)getpid(), mu_random64());
+	for (const char *h = host; *h; h++) {
+		if (*h == '/')
+			mu_buf_append(&b, "\\057", 4);
+		else if (*h == ':')
+			mu_buf_append(&b, "\\072", 4);
+		else
+			mu_buf_append(&b, h, 1);
+	}
+	return b.data;
+}
+
+/* Apply one message's marks.  A message that another program deleted
+ * meanwhile is not an error: there is nothing left to apply. */
+static int
+commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
+{
+	struct maildir_msg *m = &((struct maildir *)mb->drv)->msgs[idx];
+	struct mu_message_info *info = &mb->msgs[idx];
+	const char *line = mb->added[idx].line;
+	char *path, *target = NULL, *target_path = NULL;
+	int rc = 0;
+
+	path = mu_xasprintf("%s/%s", mb->path, m->name);
+	if (info->deleted) {
+		int err = unlink(path) == 0 ? 0 : errno;
+		if (err == ENOENT && relocate(mb, m) == 0) {
+			free(path);
+			path = mu_xasprintf("%s/%s", mb->path, m->name);
+			err = unlink(path) == 0 ? 0 : errno;
+		}
+		/* ENOENT: another program deleted it already */
+		if (err != 0 && err != ENOENT)
+			rc = fail(mb, errno_class(err), error_r,
+				  "cannot delete %s: %s", path, strerror(err));
+		free(path);
+		return rc;
+	}
+
+	if (info->seen) {
+		for (int attempt = 0; attempt < 2; attempt++) {
+			target = seen_name(base_of(m->name));
+			if (strcmp(target, m->name) == 0)
+				break;
+			target_path = mu_xasprintf("%s/%s", mb->path, target);
+			/* never replace: a file of that name is another copy */
+			if (mu_rename_noreplace(path, target_path) == 0) {
+				free(m->name);
+				m->name = target;
+				target = NULL;
+				free(path);
+				path = target_path;
+				target_path = NULL;
+				break;
+			}
+			int err = errno;
+			free(target);
+			free(target_path);
+			target = target_path = NULL;
+			if (err == ENOENT && attempt == 0 && relocate(mb, m) == 0) {
+				free(path);
+				path = mu_xasprintf("%s/%s", mb->path, m->name);
+				continue;
+			}
+			if (err == ENOENT) {
+				free(path);
+				return 0;
+			}
+			if (err != EEXIST) {
+				rc = fail(mb, errno_class(err), error_r,
+					  "cannot mark %s seen: %s", path,
+					  strerror(err));
+				free(path);
+				return rc;
+			}
+			break;	/* EEXIST: leave this copy as it is */
+		}
+		free(target);
+	}
+
+	if (line != NULL) {
+		char *unique = new_unique_name();
+		char *tmppath = mu_xasprintf("%s/tmp/%s", mb->path, unique);
+		const char *step = "";
+		off_t new_size;
+
+		free(unique);
+		int done = mu_msgfile_add_header(path, tmppath, line, &new_size,
+						 &step);
+		if (done < 0 && errno == ENOENT && strcmp(step, "open") == 0)
+			done = 0;	/* deleted by another program */
+		else if (done < 0)
+			rc = fail(mb, errno_class(errno), error_r,
+				  "cannot add a header to %s: %s: %s", path, step,
+				  strerror(errno));
+		if (done > 0) {
+			/* one more line in the CRLF form, whatever the file's line ends */
+			info->size += strlen(line) + 2;
+			if (info->lines > 0)
+				info->lines++;
+			m->file_size = new_size;
+		}
+		free(tmppath);
+	}
+	free(path);
+	return rc;
+}
+
+static int
+maildir_commit(struct mu_mailbox *mb, const char **error_r)
+{
+	struct maildir *md = mb->drv;
+	static const char *const subs[] = { "cur", "new" };
+	char first_error[sizeof mb->errbuf];
+	enum mu_mailbox_error first_code = MU_MBERR_NONE;
+	const char *err;
+
+	first_error[0] = '\0';
+	/* keep going after a failure: each message's change stands alone;
+	 * report the first failure */
+	for (size_t i = 0; i < md->count; i++) {
+		if (commit_one(mb, i, &err) < 0 && first_code == MU_MBERR_NONE) {
+			snprintf(first_error, sizeof first_error, "%s", err);
+			first_code = mb->errcode;
+		}
+	}
+	for (size_t i = 0; i < 2; i++) {
+		char *dir = mu_xasprintf("%s/%s", mb->path, subs[i]);
+		if (mu_fsync_dir(dir) < 0 && first_code == MU_MBERR_NONE) {
+			snprintf(first_error, sizeof first_error,
+				 "cannot fsync %s: %s", dir, strerror(errno));
+			first_code = MU_MBERR_TEMP;
+		}
+		free(dir);
+	}
+	if (first_code != MU_MBERR_NONE)
+		return fail(mb, first_code, error_r, "%s", first_error);
+	return 0;
+}
+
+static int
+create_maildir(struct mu_mailbox *mb, const char **error_r)
+{
+	static const char *const subs[] = { "cur", "new", "tmp" };
+
+	if (mu_mkdir_if_missing(mb->path, MAILDIR_MODE) < 0)
+		return fail(mb, errno_class(errno), error_r,
+			    "cannot create Maildir %s: %s", mb->path,
+			    strerror(errno));
+	for (size_t i = 0; i < 3; i++) {
+		char *dir = mu_xasprintf("%s/%s", mb->path, subs[i]);
+		int rc = mu_mkdir_if_missing(dir, MAILDIR_MODE);
+		if (rc < 0)
+			fail(mb, errno_class(errno), error_r,
+			     "cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Delivery the Maildir way: write tmp/NAME, fsync, link it as new/NAME
+ * (link fails rather than replace a file), remove tmp/NAME.  Readers never
+ * see a partial message. */
+static int
+maildir_append(struct mu_mailbox *mb, const char *data, size_t len,
+	       const char **error_r)
+{
+	if (create_maildir(mb, error_r) < 0)
+		return -1;
+	for (int attempt = 0; attempt < 10; attempt++) {
+		char *unique = new_unique_name();
+		char *tmppath = mu_xasprintf("%s/tmp/%s", mb->path, unique);
+		char *newpath = mu_xasprintf("%s/new/%s", mb->path, unique);
+		int fd, rc = -1, err = 0;
+
+		free(unique);
+		fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+			  O_CLOEXEC, 0600);
+		if (fd < 0) {
+			err = errno;
+		} else if (mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+			err = errno;
+			close(fd);
+			unlink(tmppath);
+		} else if (close(fd) < 0) {
+			err = errno;
+			unlink(tmppath);
+		} else if (link(tmppath, newpath) == 0 ||
+			   ((errno == EPERM || errno == ENOTSUP || errno == ENOSYS) &&
+			    mu_rename_noreplace(tmppath, newpath) == 0)) {
+			unlink(tmppath);	/* gone already after a rename */
+			rc = 0;
+		} else {
+			err = errno;
+			unlink(tmppath);
+		}
+		free(tmppath);
+		free(newpath);
+		if (rc == 0) {
+			char *dir = mu_xasprintf("%s/new", mb->path);
+			rc = mu_fsync_dir(dir);
+			err = errno;
+			free(dir);
+			if (rc < 0)
+				return fail(mb, MU_MBERR_TEMP, error_r,
+					    "cannot fsync %s/new: %s", mb->path,
+					    strerror(err));
+			return 0;
+		}
+		if (err != EEXIST)
+			return fail(mb, errno_class(err), error_r,
+				    "cannot deliver into %s: %s", mb->path,
+				    strerror(err));
+	}
+	return fail(mb, MU_MBERR_TEMP, error_r,
+		    "cannot find a unique file name in %s/tmp", mb->path);
+}
+
+static void
+maildir_close(struct mu_mailbox *mb)
+{
+	maildir_release(mb);
+}
+
+const struct mu_mailbox_ops mu_maildir_ops = {
+	.name = "maildir",
+	.open = maildir_open,
+	.stream_open = maildir_stream_open,
+	.commit = maildir_commit,
+	.append = maildir_append,
+	.close = maildir_close,
+};

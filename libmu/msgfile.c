@@ -1,0 +1,295 @@
+/* Helpers for the directory drivers: one message per file. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "msgfile.h"
+#include "scan.h"
+#include "util.h"
+
+#define COPY_BUFSIZE 65536
+
+int
+mu_msgfile_open(const char *path, struct stat *st_r)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, st_r) < 0 || !S_ISREG(st_r->st_mode)) {
+		int saved = S_ISREG(st_r->st_mode) ? errno : EINVAL;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+mu_msgfile_scan(int fd, off_t size, struct mu_message_info *info)
+{
+	struct mu_msgstream st;
+	struct mu_scan sc;
+	struct mu_message_info scratch;
+	const char *data;
+	size_t len;
+	bool eol;
+	int rc;
+
+	mu_scan_begin(&sc);
+	mu_msgstream_init_fd(&st, fd, false, 0, size, MU_STREAM_PLAIN);
+	while ((rc = mu_msgstream_next(&st, &data, &len, &eol)) == 1)
+		mu_scan_chunk(&sc, data, len, eol);
+	int saved = errno;
+	mu_msgstream_close(&st);
+	/* end the scan even on error: it frees the digest */
+	mu_scan_end(&sc, rc == 0 ? info : &scratch);
+	errno = saved;
+	return rc == 0 ? 0 : -1;
+}
+
+/* Find where the header ends: the offset of the blank line (the same
+ * rule as the line stream: empty once LF and one CR before it are
+ * dropped), or the end of the file when there is none.  Returns 1 if a
+ * field called name is in the header, 0 if not, -1 on a
+ * read error.  *crlf_r: the first line ends in CRLF.  *need_eol_r: the
+ * file ends inside a header line without LF. */
+static int
+find_header_end(int fd, off_t size, const char *name,
+		off_t *end_r, bool *crlf_r, bool *need_eol_r)
+{
+	char buf[8192], head[256];
+	size_t head_len = 0;
+	off_t off = 0, line_start = 0;
+	bool first_line = true;
+	char prev = '\0';
+
+	*crlf_r = false;
+	*need_eol_r = false;
+	while (off < size) {
+		size_t want = (uint64_t)(size - off) < sizeof buf ?
+			(size_t)(size - off) : sizeof buf;
+		ssize_t n = mu_pread_full(fd, buf, want, off);
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = ESTALE;	/* the file shrank under us */
+			return -1;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			char c = buf[i];
+			if (c != '\n') {
+				if (head_len < sizeof head)
+					head[head_len++] = c;
+				prev = c;
+				continue;
+			}
+			off_t line_len = off + i - line_start;
+			bool cr = line_len > 0 && prev == '\r';
+			if (first_line) {
+				*crlf_r = cr;
+				first_line = false;
+			}
+			if (line_len - (cr ? 1 : 0) == 0) {
+				*end_r = line_start;
+				return 0;
+			}
+			if (mu_header_is(head, head_len, name))
+				return 1;
+			line_start = off + i + 1;
+			head_len = 0;
+			prev = c;
+		}
+		off += n;
+	}
+	if (line_start < size) {
+		if (mu_header_is(head, head_len, name))
+			return 1;
+		*need_eol_r = true;
+	}
+	*end_r = size;
+	return 0;
+}
+
+static int
+copy_range(int in, int out, off_t from, off_t to)
+{
+	char *buf = mu_xmalloc(COPY_BUFSIZE);
+	int rc = 0;
+
+	while (from < to) {
+		size_t want = (uint64_t)(to - from) < COPY_BUFSIZE ?
+			(size_t)(to - from) : COPY_BUFSIZE;
+		ssize_t n = mu_pread_full(in, buf, want, from);
+		if (n <= 0) {
+			if (n == 0)
+				errno = ESTALE;
+			rc = -1;
+			break;
+		}
+		if (mu_write_all(out, buf, (size_t)n) < 0) {
+			rc = -1;
+			break;
+		}
+		from += n;
+	}
+	free(buf);
+	return rc;
+}
+
+int
+mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
+		      off_t *new_size_r, const char **step_r)
+{
+	struct stat st;
+	struct timespec times[2];
+	const char *colon = strchr(line, ':');
+	size_t name_len = colon != NULL ? (size_t)(colon - line) : strlen(line);
+	char *name = mu_xstrndup(line, name_len);
+	off_t hdr_end;
+	bool crlf, need_eol;
+	const char *eol;
+	size_t eol_len;
+	int in, out = -1, found, saved;
+
+	in = mu_msgfile_open(path, &st);
+	if (in < 0) {
+		*step_r = "open";
+		free(name);
+		return -1;
+	}
+	found = find_header_end(in, st.st_size, name, &hdr_end,
+				&crlf, &need_eol);
+	free(name);
+	if (found != 0) {
+		saved = errno;
+		close(in);
+		errno = saved;
+		*step_r = "read";
+		return found > 0 ? 0 : -1;
+	}
+	eol = crlf ? "\r\n" : "\n";
+	eol_len = crlf ? 2 : 1;
+
+	out = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		   0600);
+	if (out < 0) {
+		*step_r = "create temporary file";
+		goto fail;
+	}
+	*step_r = "write temporary file";
+	if (copy_range(in, out, 0, hdr_end) < 0 ||
+	    (need_eol && mu_write_all(out, eol, eol_len) < 0) ||
+	    mu_write_all(out, line, strlen(line)) < 0 ||
+	    mu_write_all(out, eol, eol_len) < 0 ||
+	    copy_range(in, out, hdr_end, st.st_size) < 0)
+		goto fail;
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	*step_r = "keep mode and times";
+	if (fchmod(out, st.st_mode & 07777) < 0 || futimens(out, times) < 0)
+		goto fail;
+	*step_r = "fsync temporary file";
+	if (fsync(out) < 0)
+		goto fail;
+	*step_r = "close temporary file";
+	if (close(out) < 0) {
+		out = -1;
+		goto fail;
+	}
+	out = -1;
+	*step_r = "rename temporary file over the message";
+	if (rename(tmppath, path) < 0)
+		goto fail;
+	close(in);
+	*new_size_r = st.st_size + (off_t)strlen(line) + (off_t)eol_len +
+		(need_eol ? (off_t)eol_len : 0);
+	return 1;
+
+fail:
+	saved = errno;
+	if (out >= 0)
+		close(out);
+	if (out >= 0 || strcmp(*step_r, "create temporary file") != 0)
+		unlink(tmppath);
+	close(in);
+	errno = saved;
+	return -1;
+}
+
+int
+mu_mkdir_if_missing(const char *path, mode_t mode)
+{
+	struct stat st;
+
+	if (mkdir(path, mode) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return -1;
+	if (stat(path, &st) < 0)
+		return -1;
+	if (!S_ISDIR(st.st_mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	return 0;
+}
+
+int
+mu_fsync_dir(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -1;
+	rc = fsync(fd);
+	/* some file systems cannot fsync a directory; they order metadata
+	 * themselves */
+	if (rc < 0 && (errno == EINVAL || errno == EROFS))
+		rc = 0;
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+int
+mu_rename_noreplace(const char *from, const char *to)
+{
+#ifdef RENAME_NOREPLACE
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	/* NFS and some others: no such flag; check, then rename */
+#endif
+	struct stat st;
+	if (lstat(to, &st) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return rename(from, to);
+}
+
+unsigned long long
+mu_random64(void)
+{
+	static unsigned long long counter;
+	unsigned long long r;
+	struct timeval tv;
+
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) == (ssize_t)sizeof r)
+		return r;
+	gettimeofday(&tv, NULL);
+	return ((unsigned long long)tv.tv_usec << 32) ^
+		((unsigned long long)getpid() << 16) ^ ++counter;
+}

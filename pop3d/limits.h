@@ -1,0 +1,45 @@
+/* Every limit of the POP3 protocol side, in one place (the popa3d habit:
+ * a reviewer checks the numbers here, not all over the code). */
+#ifndef POP3D_LIMITS_H
+#define POP3D_LIMITS_H
+
+/* RFC 2449 section 4: a command line is at most 255 octets.  INTERFACE.md
+ * counts them before the CRLF; a longer line is discarded whole and
+ * answered with one -ERR, never split into two commands. */
+#define POP3_LINE_MAX 255
+
+/* A line still without LF after this many octets is a flood: the
+ * connection is closed rather than buffering (or skipping) forever. */
+#define POP3_FLOOD_MAX (64 * 1024)
+
+/* Input buffer: enough for many pipelined commands (RFC 2449 PIPELINING)
+ * and always more than one whole command line with its CRLF. */
+#define POP3_INPUT_BUFSIZE 8192
+
+/* Output buffer: replies are coalesced here and written when full or
+ * before the server waits for input; a message body streams through it. */
+#define POP3_OUTPUT_BUFSIZE 65536
+
+/* RFC 2449 section 4: a response line is at most 512 octets with CRLF. */
+#define POP3_REPLY_MAX 512
+
+/* Bad commands in a row (unknown, wrong state, bad arguments, failed
+ * logins) before the server gives up on the client. */
+#define POP3_MAX_BAD_COMMANDS 20
+
+/* Delay before answering a failed login: slows password guessing, and is
+ * the same for an unknown user and a wrong password. */
+#define POP3_AUTH_FAIL_DELAY_MS 500
+
+/* Words in a command line: the keyword's arguments (APOP and TOP take 2). */
+#define POP3_MAX_ARGS 2
+
+/* Standalone mode: after SIGTERM, how long children may take to end
+ * before they are killed. */
+#define POP3_DAEMON_STOP_GRACE_MS 5000
+
+/* Standalone mode: pause after accept() fails for lack of descriptors,
+ * so a full table does not turn the listener into a busy loop. */
+#define POP3_ACCEPT_BACKOFF_MS 100
+
+#endif

@@ -1,0 +1,128 @@
+/* pop3d -t: everything that can be checked without serving anybody. */
+#include "config.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "libmu/settings.h"
+#include "pop3d/conf.h"
+#include "pop3d/lint.h"
+
+struct lint {
+	const char *file;
+	int errors;
+};
+
+static void lint_report(struct lint *l, bool error, const char *directive,
+			const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+/* `FILE:LINE: message` at the directive's line, `FILE: message` when the
+ * value is a built-in default. */
+static void
+lint_report(struct lint *l, bool error, const char *directive,
+	    const char *fmt, ...)
+{
+	unsigned line = conf_directive_line(l->file, directive);
+	va_list ap;
+
+	if (line > 0)
+		fprintf(stderr, "%s:%u: %s", l->file, line,
+			error ? "" : "warning: ");
+	else
+		fprintf(stderr, "%s: %s", l->file, error ? "" : "warning: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (error)
+		l->errors++;
+}
+
+static void
+lint_auth(struct lint *l, const struct mu_config *cfg)
+{
+	if (cfg->auth == NULL || cfg->auth[0] == NULL) {
+		lint_report(l, true, "auth", "auth: no backend named");
+		return;
+	}
+	for (char *const *b = cfg->auth; *b != NULL; b++) {
+		if (strcmp(*b, "popauth") == 0) {
+			if (access(cfg->popauth_db, R_OK) == 0)
+				continue;
+			/* a fresh install may check before adding users */
+			lint_report(l, errno != ENOENT, "popauth_db",
+				    "popauth_db: %s: %s%s", cfg->popauth_db,
+				    strerror(errno), errno == ENOENT ?
+				    " (no popauth user can log in; add one "
+				    "with popauth -a)" : "");
+		} else if (strcmp(*b, "pam") == 0) {
+			char path[512];
+			struct stat st;
+
+			/* PAM falls back to the "other" service, which is
+			 * seldom what the administrator meant */
+			snprintf(path, sizeof path, "/etc/pam.d/%s",
+				 cfg->pam_service);
+			if (stat(path, &st) < 0)
+				lint_report(l, false, "pam_service",
+					    "pam_service: %s: %s", path,
+					    strerror(errno));
+		} else {
+			lint_report(l, true, "auth", "auth: unknown backend "
+				    "\"%s\"", *b);
+		}
+	}
+}
+
+static void
+lint_listen(struct lint *l, const struct mu_config *cfg)
+{
+	struct addrinfo hints = {
+		.ai_flags = AI_PASSIVE | AI_NUMERICSERV,
+		.ai_socktype = SOCK_STREAM,
+	};
+	struct addrinfo *res;
+	int r;
+
+	r = getaddrinfo(cfg->listen_addr, "110", &hints, &res);
+	if (r != 0) {
+		lint_report(l, true, "pop3_listen_addr", "pop3_listen_addr: "
+			    "%s: %s", cfg->listen_addr, gai_strerror(r));
+		return;
+	}
+	freeaddrinfo(res);
+}
+
+static void
+warn_unimplemented(const char *name, void *ctx)
+{
+	lint_report(ctx, false, name, "%s: has no effect yet", name);
+}
+
+int
+lint_run(const char *file, bool explicit_file)
+{
+	struct mu_config cfg;
+	struct lint l = { .file = file, .errors = 0 };
+
+	mu_config_init(&cfg);
+	l.errors = conf_read_checked(&cfg, file, explicit_file, stderr);
+	if (l.errors == 0) {
+		lint_auth(&l, &cfg);
+		lint_listen(&l, &cfg);
+		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
+	}
+	if (l.errors == 0)
+		mu_config_print(&cfg, stdout);
+	mu_config_free(&cfg);
+	if (fflush(stdout) != 0) {
+		perror("pop3d: stdout");
+		return 1;
+	}
+	return l.errors == 0 ? 0 : 1;
+}

@@ -1,0 +1,235 @@
+/* pop3d: options and modes (INTERFACE.md, "pop3d command line"). */
+#include "config.h"
+
+#include <ctype.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libmu/settings.h"
+#include "libmu/log.h"
+#include "libmu/util.h"
+#include "pop3d/conf.h"
+#include "pop3d/daemon.h"
+#include "pop3d/lint.h"
+#include "pop3d/net.h"
+#include "pop3d/session.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/pop3d.conf"
+
+enum mode { MODE_INETD, MODE_DAEMON };
+
+struct options {
+	const char *config_file;
+	bool config_explicit;
+	enum mode mode;
+	bool mode_inetd_given;
+	unsigned max_children;          /* -dN; 0: context_num */
+	bool foreground;
+	bool implicit_tls;              /* -s */
+	bool proxy_header;              /* -H */
+	bool lint;
+	bool help, version;
+};
+
+enum { OPT_FOREGROUND = 256, OPT_VERSION, OPT_HELP };
+
+static const struct option long_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "inetd", no_argument, NULL, 'i' },
+	{ "daemon", optional_argument, NULL, 'd' },
+	{ "foreground", no_argument, NULL, OPT_FOREGROUND },
+	{ "lint", no_argument, NULL, 't' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+"Usage: pop3d [-c FILE] [-i | -d[N]] [--foreground] [-s] [-H] [-t]\n"
+"A POP3 server (RFC 1939, 2449) for mbox, Maildir and MH mailboxes.\n"
+"\n"
+"  -c, --config=FILE   configuration file (default %s;\n"
+"                      a missing default file means built-in defaults)\n"
+"  -i, --inetd         serve one session on stdin/stdout (the default)\n"
+"  -d, --daemon[=N]    standalone: listen and fork one child per connection,\n"
+"                      at most N at once (default: context_num)\n"
+"      --foreground    with -d: do not detach; log to stderr unless\n"
+"                      pop3_log_file says otherwise\n"
+"  -s                  inetd mode: the connection is implicit TLS (POP3S)\n"
+"  -H                  inetd mode: expect a PROXY protocol v2 header first\n"
+"  -t, --lint          check the configuration, print every effective\n"
+"                      setting; exit 0 if sound, 1 if not\n"
+"      --version       print the version and exit\n"
+"  -?, --help          print this help and exit\n"
+"\n"
+"Signals (-d): SIGTERM or SIGINT stop, SIGHUP re-reads the configuration.\n"
+"See pop3d(8) and pop3d.conf(5).\n", DEFAULT_CONFIG);
+}
+
+static void
+bad_usage(const char *what, const char *arg)
+{
+	fprintf(stderr, "pop3d: %s '%s'; see pop3d --help\n", what, arg);
+	exit(1);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *o)
+{
+	const char *error;
+	unsigned long n;
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->config_file = DEFAULT_CONFIG;
+	o->mode = MODE_INETD;
+	opterr = 0;             /* our own messages: one line each */
+	for (;;) {
+		char shortopt[3] = { '-', 0, 0 };
+
+		optopt = 0;
+		c = getopt_long(argc, argv, ":c:id::sHt", long_options, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case 'c':
+			o->config_file = optarg;
+			o->config_explicit = true;
+			break;
+		case 'i':
+			o->mode_inetd_given = true;
+			break;
+		case 'd':
+			o->mode = MODE_DAEMON;
+			if (optarg == NULL)
+				break;
+			if (mu_parse_uint(optarg, 1000000, &n, &error) < 0 || n == 0)
+				bad_usage("bad number of children in", argv[optind - 1]);
+			o->max_children = (unsigned)n;
+			break;
+		case OPT_FOREGROUND:
+			o->foreground = true;
+			break;
+		case 's':
+			o->implicit_tls = true;
+			break;
+		case 'H':
+			o->proxy_header = true;
+			break;
+		case 't':
+			o->lint = true;
+			break;
+		case OPT_VERSION:
+			o->version = true;
+			break;
+		case OPT_HELP:
+			o->help = true;
+			break;
+		case ':':
+			if (optopt > 0 && optopt < 128 && isalpha(optopt)) {
+				shortopt[1] = (char)optopt;
+				bad_usage("missing argument to option", shortopt);
+			}
+			bad_usage("missing argument to option", argv[optind - 1]);
+			break;
+		default:
+			/* '?' is not in the option string, so "-?" arrives
+			 * here as an unknown option whose letter is '?' */
+			if (optopt == '?') {
+				o->help = true;
+				break;
+			}
+			if (optopt > 0 && optopt < 128 && isprint(optopt) &&
+			    strncmp(argv[optind - 1], "--", 2) != 0) {
+				shortopt[1] = (char)optopt;
+				bad_usage("unknown option", shortopt);
+			}
+			bad_usage("unknown or malformed option",
+				  argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		bad_usage("unexpected argument", argv[optind]);
+	if (o->mode_inetd_given && o->mode == MODE_DAEMON) {
+		fprintf(stderr, "pop3d: -i and -d exclude each other; see "
+			"pop3d --help\n");
+		exit(1);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct mu_config *cfg;
+	const char *error;
+	char *problem;
+	int status;
+
+	parse_options(argc, argv, &o);
+	if (o.help) {
+		usage(stdout);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (o.version) {
+		printf("pop3d (%s) %s\n", PACKAGE, VERSION);
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	if (o.lint)
+		return lint_run(o.config_file, o.config_explicit);
+	/* the options exist so that scripts written for the finished
+	 * product fail loudly now rather than serve plain text */
+	if (o.implicit_tls) {
+		fprintf(stderr, "pop3d: -s (implicit TLS) is not supported yet\n");
+		return 1;
+	}
+	if (o.proxy_header) {
+		fprintf(stderr, "pop3d: -H (PROXY protocol header) is not "
+			"supported yet\n");
+		return 1;
+	}
+
+	cfg = mu_xcalloc(1, sizeof *cfg);
+	mu_config_init(cfg);
+	if (conf_load(cfg, o.config_file, o.config_explicit, &problem) < 0) {
+		fprintf(stderr, "pop3d: %s\n", problem);
+		return 1;
+	}
+	/* In inetd mode stderr may be the client's socket: "-" must mean
+	 * syslog there, never stderr */
+	if (mu_log_open("pop3d", cfg->log_file, cfg->log_level,
+			o.mode == MODE_DAEMON && o.foreground, &error) < 0) {
+		fprintf(stderr, "pop3d: cannot open log %s: %s\n",
+			cfg->log_file, error);
+		return 1;
+	}
+	conf_warn_unimplemented(cfg);
+	/* a vanished client shows up as EPIPE from write(), not a signal */
+	signal(SIGPIPE, SIG_IGN);
+
+	if (o.mode == MODE_DAEMON) {
+		struct daemon_options dopts = {
+			.config_file = o.config_file,
+			.config_explicit = o.config_explicit,
+			.max_children = o.max_children,
+			.foreground = o.foreground,
+		};
+
+		status = daemon_run(cfg, &dopts);
+	} else {
+		char client[SESSION_CLIENT_MAX];
+
+		net_peer_name(0, client, sizeof client);
+		status = session_run(cfg, 0, 1, client);
+		mu_config_free(cfg);
+		free(cfg);
+	}
+	mu_log_close();
+	return status;
+}

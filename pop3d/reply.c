@@ -1,0 +1,258 @@
+/* The one writer.  Replies are built whole in a bounded output buffer and
+ * written when the buffer is full or when the server is about to wait for
+ * the client (session.c calls reply_flush before every blocking read).
+ * So a single-line reply always leaves in one write(), and the replies to
+ * pipelined commands (RFC 2449 PIPELINING) are coalesced into few writes.
+ * With TCP_NODELAY on the socket, no reply waits for a delayed ACK. */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "libmu/log.h"
+#include "pop3d/reply.h"
+
+static const char *const error_texts[] = {
+	[ERR_UNKNOWN_COMMAND] = "unknown command",
+	[ERR_WRONG_STATE] = "command not valid in this state",
+	[ERR_SYNTAX] = "wrong number of arguments",
+	[ERR_LINE_TOO_LONG] = "line too long",
+	[ERR_NUL_BYTE] = "NUL byte in command line",
+	[ERR_TOO_MANY_ERRORS] = "too many errors",
+	[ERR_BAD_MSGNO] = "invalid message number",
+	[ERR_NO_SUCH_MESSAGE] = "no such message",
+	/* RFC 3206 section 4: [AUTH] says the credentials are at fault; the
+	 * text is the same for an unknown user and a wrong password */
+	[ERR_AUTH_FAILED] = "[AUTH] invalid user name or password",
+	[ERR_AUTH_TEMPFAIL] = "[SYS/TEMP] authentication temporarily unavailable",
+	[ERR_IDLE_TIMEOUT] = "disconnected for inactivity",
+};
+
+static int
+elapsed_ms(const struct timespec *since)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int)((now.tv_sec - since->tv_sec) * 1000 +
+		     (now.tv_nsec - since->tv_nsec) / 1000000);
+}
+
+int
+reply_flush(struct session *s)
+{
+	struct timespec start;
+	size_t done = 0;
+	int limit_ms;
+
+	if (s->out_failed) {
+		s->out_len = 0;
+		return -1;
+	}
+	/* a client that stops reading gets the idle timeout, as one that
+	 * stops writing does */
+	limit_ms = s->cfg->conn_timeout == 0 ? -1 :
+		s->cfg->conn_timeout > 86400 ? 86400000 :
+		(int)s->cfg->conn_timeout * 1000;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	while (done < s->out_len) {
+		ssize_t n = write(s->out_fd, s->outbuf + done, s->out_len - done);
+
+		if (n > 0) {
+			done += (size_t)n;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd pfd = { .fd = s->out_fd, .events = POLLOUT };
+			int wait_ms = -1, r;
+
+			if (limit_ms >= 0) {
+				wait_ms = limit_ms - elapsed_ms(&start);
+				if (wait_ms <= 0) {
+					mu_log(MU_LOG_NOTICE, "client stopped reading "
+					       "for %u s; closing", s->cfg->conn_timeout);
+					goto fail;
+				}
+			}
+			r = poll(&pfd, 1, wait_ms);
+			if (r < 0 && errno != EINTR) {
+				mu_log(MU_LOG_ERR, "poll for output: %s",
+				       strerror(errno));
+				goto fail;
+			}
+			continue;
+		}
+		if (errno == EPIPE || errno == ECONNRESET)
+			mu_log(MU_LOG_INFO, "client closed the connection");
+		else
+			mu_log(MU_LOG_ERR, "write to client: %s", strerror(errno));
+		goto fail;
+	}
+	s->out_len = 0;
+	return 0;
+fail:
+	s->out_failed = true;
+	s->out_len = 0;
+	return -1;
+}
+
+/* Append bytes, flushing as the buffer fills. */
+static int
+out_append(struct session *s, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		size_t room, n;
+
+		if (s->out_failed)
+			return -1;
+		if (s->out_len == sizeof s->outbuf && reply_flush(s) < 0)
+			return -1;
+		room = sizeof s->outbuf - s->out_len;
+		n = len < room ? len : room;
+		memcpy(s->outbuf + s->out_len, p, n);
+		s->out_len += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/* Format one reply line: prefix, text, CRLF, at most POP3_REPLY_MAX
+ * octets.  Bytes that would break the line structure (CR, LF, other
+ * controls from, say, a user name) become '?'; the line is appended in
+ * one piece so that it leaves in one write(). */
+static void put_line(struct session *s, const char *prefix, const char *fmt,
+		     va_list ap) __attribute__((format(printf, 3, 0)));
+
+static void
+put_line(struct session *s, const char *prefix, const char *fmt, va_list ap)
+{
+	char line[POP3_REPLY_MAX];
+	size_t max = sizeof line - 2;   /* room for CRLF */
+	size_t len, plen;
+	int n;
+
+	plen = strlen(prefix);
+	memcpy(line, prefix, plen);
+	n = vsnprintf(line + plen, sizeof line - plen, fmt, ap);
+	if (n < 0)
+		n = 0;
+	/* "+OK" alone, not "+OK ", when there is no text (NOOP) */
+	len = n == 0 && plen > 0 && prefix[plen - 1] == ' ' ? plen - 1 :
+		plen + (size_t)n;
+	if (len > max)
+		len = max;
+	for (size_t i = plen; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	line[len++] = '\r';
+	line[len++] = '\n';
+	if (s->out_len + len > sizeof s->outbuf)
+		(void)reply_flush(s);
+	(void)out_append(s, line, len);
+}
+
+int
+reply_ok(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_line(s, "+OK ", fmt, ap);
+	va_end(ap);
+	s->bad_commands = 0;
+	return 0;
+}
+
+int
+reply_err(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	put_line(s, "-ERR ", fmt, ap);
+	va_end(ap);
+	s->bad_commands++;
+	return 0;
+}
+
+int
+reply_error(struct session *s, enum reply_error e)
+{
+	return reply_err(s, "%s", error_texts[e]);
+}
+
+void
+reply_line(struct session *s, const char *fmt, ...)
+{
+	va_list ap;
+	char first[2];
+
+	/* dot-stuff: only the first character matters */
+	va_start(ap, fmt);
+	vsnprintf(first, sizeof first, fmt, ap);
+	va_end(ap);
+	va_start(ap, fmt);
+	put_line(s, first[0] == '.' ? "." : "", fmt, ap);
+	va_end(ap);
+}
+
+void
+reply_end_multi(struct session *s)
+{
+	(void)out_append(s, ".\r\n", 3);
+}
+
+int
+reply_message(struct session *s, struct mu_msgstream *st, uint64_t body_lines,
+	      uint64_t *octets_r)
+{
+	uint64_t octets = 0, body_seen = 0;
+	bool line_start = true;
+
+	*octets_r = 0;
+	for (;;) {
+		const char *data;
+		size_t len;
+		bool eol;
+		int r = mu_msgstream_next(st, &data, &len, &eol);
+
+		if (r == 0)
+			break;
+		if (r < 0) {
+			mu_log(MU_LOG_ERR, "reading message: %s", strerror(errno));
+			return -1;
+		}
+		if (line_start && mu_msgstream_in_body(st)) {
+			/* TOP: RFC 1939 section 7, n lines of the body */
+			if (body_seen >= body_lines)
+				break;
+			body_seen++;
+		}
+		if (line_start && len > 0 && data[0] == '.' &&
+		    out_append(s, ".", 1) < 0)
+			return -1;
+		if (out_append(s, data, len) < 0)
+			return -1;
+		octets += len;
+		if (eol) {
+			if (out_append(s, "\r\n", 2) < 0)
+				return -1;
+			octets += 2;
+			line_start = true;
+		} else if (len > 0) {
+			line_start = false;
+		}
+	}
+	*octets_r = octets;
+	return s->out_failed ? -1 : 0;
+}

@@ -1,0 +1,53 @@
+"""CAPA (RFC 2449 section 5): exact lists in AUTHORIZATION and
+TRANSACTION, following the configuration."""
+import subprocess
+
+from pop3test import *
+
+
+def version():
+    out = subprocess.run([POP3D, "--version"], stdout=subprocess.PIPE,
+                         check=True).stdout.decode()
+    return out.split()[-1]
+
+
+def main():
+    tmp = TempDir()
+    st = Setup(tmp, msgs=[b"Subject: x\n\nbody\n"])
+
+    c = Pop3Pipe(st.conf)
+    c.send("CAPA\r\n")
+    c.expect("+OK Capability list follows\r\n"
+             "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
+             "PIPELINING\r\nEXPIRE NEVER\r\n.\r\n")
+    c.login(st.user, st.password)
+    # after login: no USER, no AUTH-RESP-CODE (they are about logging in)
+    c.send("capa\r\n")
+    c.expect("+OK Capability list follows\r\n"
+             "TOP\r\nUIDL\r\nRESP-CODES\r\nPIPELINING\r\nEXPIRE NEVER\r\n"
+             ".\r\n")
+    c.send("CAPA extra\r\n")
+    c.expect("-ERR wrong number of arguments\r\n")
+    c.cmd("QUIT")
+
+    st.rewrite(expire="5", login_delay="60",
+               enable_capa_implementation="yes")
+    c = Pop3Pipe(st.conf)
+    c.send("Capa\r\n")
+    c.expect("+OK Capability list follows\r\n"
+             "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
+             "PIPELINING\r\nEXPIRE 5\r\nLOGIN-DELAY 60\r\n"
+             "IMPLEMENTATION pop3d-%s\r\n.\r\n" % version())
+    c.cmd("QUIT")
+
+    st.rewrite(expire="0", login_delay=None,
+               enable_capa_implementation=None)
+    c = Pop3Pipe(st.conf)
+    c.send("CAPA\r\n")
+    c.expect("+OK Capability list follows\r\n"
+             "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
+             "PIPELINING\r\nEXPIRE 0\r\n.\r\n")
+    c.cmd("QUIT")
+
+
+run(main)
