@@ -119,6 +119,13 @@ mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line)
 	return 0;
 }
 
+void
+mu_mailbox_clear_delete_mark(struct mu_mailbox *mb, size_t idx)
+{
+	if (idx < mb->count && mb->msgs[idx].delete_mark)
+		mb->msgs[idx].clear_delete_mark = true;
+}
+
 int
 mu_mailbox_commit(struct mu_mailbox *mb, const char **error_r)
 {
@@ -134,6 +141,35 @@ mu_mailbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 		  const char **error_r)
 {
 	return mb->ops->append(mb, data, len, error_r);
+}
+
+int
+mu_mailbox_reopen(struct mu_mailbox **mb_io, enum mu_mailbox_error *errcode_r,
+		  const char **error_r)
+{
+	struct mu_mailbox *old = *mb_io, *mb;
+	bool move_lock = old->session_lock_fd >= 0;
+	int flags = old->flags;
+	char *url;
+	int rc;
+
+	/* the lock is a flock on an open file: a second one taken by this
+	 * process would conflict with the first, so it moves instead */
+	if (move_lock)
+		flags &= ~MU_OPEN_SESSION_LOCK;
+	url = mu_xasprintf("%s:%s", old->ops->name, old->path);
+	rc = mu_mailbox_open(&mb, url, flags, old->lock_timeout, errcode_r,
+			     error_r);
+	free(url);
+	if (rc < 0)
+		return -1;
+	if (move_lock) {
+		mb->session_lock_fd = old->session_lock_fd;
+		old->session_lock_fd = -1;
+	}
+	mu_mailbox_close(old);
+	*mb_io = mb;
+	return 0;
 }
 
 void

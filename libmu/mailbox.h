@@ -35,7 +35,14 @@ enum mu_open_flags {
 	MU_OPEN_WRITE        = 1 << 0,  /* deletions and changes may be committed */
 	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the POP3 session lock (IN-USE) */
 	MU_OPEN_NOCREATE     = 1 << 2,  /* a missing mailbox is an error */
+	/* create a missing Maildir or MH folder (empty), so that the session
+	 * lock can be taken before anything is appended (bulletins) */
+	MU_OPEN_CREATE       = 1 << 3,
 };
+
+/* mu_message_info.expire_ts when the header was not read at open
+ * (a Maildir file sized by Dovecot's ",W=" name field). */
+#define MU_EXPIRE_TS_UNREAD ((int64_t)-1)
 
 struct mu_message_info {
 	uint64_t size;                  /* CRLF octets, header and body */
@@ -44,6 +51,14 @@ struct mu_message_info {
 	bool uidl_from_header;          /* uidl is the message's X-UIDL value */
 	bool deleted;                   /* deletion mark (set by mailbox_delete) */
 	bool seen;                      /* retrieved in this session */
+	/* X-Expire-Timestamp value (seconds since the epoch) as scanned at
+	 * open: 0 none (or not a number), MU_EXPIRE_TS_UNREAD not read */
+	int64_t expire_ts;
+	/* the storage carries a deletion mark another program left
+	 * (pop3d.conf(5), undelete): mbox and MH "Status:" with 'd' or "X-Status:"
+	 * with 'D'; Maildir the T flag.  pop3d treats it as deleted. */
+	bool delete_mark;
+	bool clear_delete_mark;         /* commit removes that mark (undelete) */
 };
 
 struct mu_mailbox;
@@ -110,10 +125,20 @@ void mu_mailbox_set_seen(struct mu_mailbox *mb, size_t idx);
  * the message has no header of that name).  The UIDL does not change. */
 int mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line);
 
+/* Queue the removal of message idx's deletion mark (delete_mark) for
+ * commit; after commit delete_mark is false. */
+void mu_mailbox_clear_delete_mark(struct mu_mailbox *mb, size_t idx);
+
 /* Apply marks crash-safely; the mailbox stays open and locked. */
 int mu_mailbox_commit(struct mu_mailbox *mb, const char **error_r);
 int mu_mailbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 		      const char **error_r);
+/* Open the mailbox again to see what was appended since it was opened,
+ * keeping its session lock (taken now if the mailbox did not exist
+ * before); marks not committed are dropped.  On failure *mb_io is still
+ * the old, valid handle and *errcode_r says why. */
+int mu_mailbox_reopen(struct mu_mailbox **mb_io,
+		      enum mu_mailbox_error *errcode_r, const char **error_r);
 /* Release locks and memory without committing anything. */
 void mu_mailbox_close(struct mu_mailbox *mb);
 

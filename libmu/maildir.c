@@ -214,6 +214,16 @@ uidl_from_name(const char *base, struct mu_message_info *info)
 	}
 }
 
+/* The T (trashed) flag of the info "2,FLAGS": the IMAP \Deleted flag of
+ * Dovecot and GNU Mailutils, set on a message not yet expunged. */
+static bool
+has_trash_flag(const char *base)
+{
+	const char *info = base + unique_len(base);
+
+	return strncmp(info, ":2,", 3) == 0 && strchr(info + 3, 'T') != NULL;
+}
+
 /* Fill info for m.  1 done, 0 the file is gone (another program removed
  * it since readdir), -1 error. */
 static int
@@ -234,6 +244,8 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 		 * them would undo what W= saves */
 		info->size = w_size;
 		info->lines = 0;
+		info->expire_ts = MU_EXPIRE_TS_UNREAD;
+		info->delete_mark = has_trash_flag(base);
 		uidl_from_name(base, info);
 		return 1;
 	}
@@ -267,6 +279,8 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 	 * which writes no X-UIDL, and are not read at all. */
 	if (!info->uidl_from_header)
 		uidl_from_name(base, info);
+	/* a Maildir's deletion mark is the T flag, never a header */
+	info->delete_mark = has_trash_flag(base);
 	return 1;
 }
 
@@ -310,6 +324,8 @@ take_session_lock(struct mu_mailbox *mb, const char **error_r)
 		    err != NULL ? err : "unknown error");
 }
 
+static int create_maildir(struct mu_mailbox *mb, const char **error_r);
+
 static int
 maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
 {
@@ -318,6 +334,9 @@ maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	size_t kept;
 
 	mb->drv = md;
+	if ((flags & MU_OPEN_CREATE) && stat(mb->path, &st) < 0 &&
+	    errno == ENOENT && create_maildir(mb, error_r) < 0)
+		goto error;
 	if (stat(mb->path, &st) < 0) {
 		int err = errno;
 		if ((err == ENOENT || err == ENOTDIR) && !(flags & MU_OPEN_NOCREATE)) {
@@ -459,9 +478,10 @@ flag_cmp(const void *a, const void *b)
 
 /* The name of a message once seen: in cur/, info "2," with S among the
  * flags, kept in ASCII order as the Maildir specification asks.  Other
- * info (the experimental "1,") gives way to "2,S". */
+ * info (the experimental "1,") gives way to "2,S".  untrash: without the
+ * T flag (undelete); a message only untrashed keeps its other flags. */
 static char *
-seen_name(const char *base)
+seen_name(const char *base, bool seen, bool untrash)
 {
 	size_t ulen = unique_len(base);
 	const char *info = base[ulen] == ':' ? base + ulen + 1 : "";
@@ -469,13 +489,14 @@ seen_name(const char *base)
 	size_t n = 0;
 
 	if (strncmp(info, "2,", 2) != 0)
-		return mu_xasprintf("cur/%.*s:2,S", (int)ulen, base);
+		return mu_xasprintf("cur/%.*s:2,%s", (int)ulen, base,
+				    seen ? "S" : "");
 	info += 2;
 	flags = mu_xmalloc(strlen(info) + 2);
 	for (const char *f = info; *f; f++)
-		if (memchr(flags, *f, n) == NULL)
+		if (memchr(flags, *f, n) == NULL && !(untrash && *f == 'T'))
 			flags[n++] = *f;
-	if (memchr(flags, 'S', n) == NULL)
+	if (seen && memchr(flags, 'S', n) == NULL)
 		flags[n++] = 'S';
 	qsort(flags, n, 1, flag_cmp);
 	name = mu_xasprintf("cur/%.*s:2,%.*s", (int)ulen, base, (int)n, flags);
@@ -483,20 +504,25 @@ seen_name(const char *base)
 	return name;
 }
 
-/* time.pid_random.host, the shape the Maildir specification asks for;
- * '/' and ':' in the host name are written as \057 and \072. */
+/* time.MusecPpid_random.host, the shape the Maildir specification asks
+ * for; '/' and ':' in the host name are written as \057 and \072.  The
+ * microseconds, zero-padded, keep messages appended within one second
+ * (bulletins) in the order they were appended: the order compares the
+ * unique parts after the time (msg_cmp). */
 static char *
 new_unique_name(void)
 {
 	char host[256];
 	struct mu_buf b;
+	struct timespec now;
 
 	if (gethostname(host, sizeof host) < 0)
 		strcpy(host, "localhost");
 	host[sizeof host - 1] = '\0';
+	clock_gettime(CLOCK_REALTIME, &now);
 	mu_buf_init(&b);
-	mu_buf_appendf(&b, "%lld.%ld_%016llx.", (long long)time(NULL),
-		       (long)getpid(), mu_random64());
+	mu_buf_appendf(&b, "%lld.M%06ldP%ld_%016llx.", (long long)now.tv_sec,
+		       now.tv_nsec / 1000, (long)getpid(), mu_random64());
 	for (const char *h = host; *h; h++) {
 		if (*h == '/')
 			mu_buf_append(&b, "\\057", 4);
@@ -535,14 +561,20 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 		return rc;
 	}
 
-	if (info->seen) {
+	bool untrash = info->clear_delete_mark && info->delete_mark;
+	if (info->seen || untrash) {
 		for (int attempt = 0; attempt < 2; attempt++) {
-			target = seen_name(base_of(m->name));
-			if (strcmp(target, m->name) == 0)
+			target = seen_name(base_of(m->name), info->seen, untrash);
+			if (strcmp(target, m->name) == 0) {
+				if (untrash)
+					info->delete_mark = false;
 				break;
+			}
 			target_path = mu_xasprintf("%s/%s", mb->path, target);
 			/* never replace: a file of that name is another copy */
 			if (mu_rename_noreplace(path, target_path) == 0) {
+				if (untrash)
+					info->delete_mark = false;
 				free(m->name);
 				m->name = target;
 				target = NULL;

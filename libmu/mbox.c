@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "delmark.h"
 #include "lock.h"
 #include "log.h"
 #include "mailbox.h"
@@ -1216,6 +1217,39 @@ plan_insertion(struct mu_mailbox *mb, struct mbox *d, size_t idx,
 	return 0;
 }
 
+/* undelete: the deletion letters in the headers become spaces, in place
+ * and before any journal is made, so that one copies them cleared
+ * (delmark.h says why an in-place letter is crash-safe). */
+static int
+clear_delete_marks(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
+{
+	int cleared = 0;
+
+	for (size_t i = 0; i < mb->count; i++) {
+		struct mu_message_info *info = &mb->msgs[i];
+		int n;
+
+		if (info->deleted || !info->clear_delete_mark || !info->delete_mark)
+			continue;
+		n = mu_delmark_clear(d->fd, d->m[i].body_start, d->m[i].body_end);
+		if (n < 0)
+			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "clearing a "
+					 "deletion mark in %s: %s", mb->path,
+					 strerror(errno));
+		cleared += n;
+	}
+	if (cleared > 0) {
+		if (fsync(d->fd) < 0)
+			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync %s: %s",
+					 mb->path, strerror(errno));
+		kill_point();
+	}
+	for (size_t i = 0; i < mb->count; i++)
+		if (mb->msgs[i].clear_delete_mark && !mb->msgs[i].deleted)
+			mb->msgs[i].delete_mark = false;
+	return 0;
+}
+
 /* After the last scanned message, the bytes up to the next From_ line
  * (at most two line ends a careful appender adds when the file lacked
  * them) belong to that message's separator: if it is deleted they go too,
@@ -1307,7 +1341,8 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "an earlier commit of "
 				 "%s failed; reopen the mailbox", mb->path);
 	for (size_t i = 0; i < mb->count && !any; i++)
-		any = mb->msgs[i].deleted || mb->added[i].line != NULL;
+		any = mb->msgs[i].deleted || mb->added[i].line != NULL ||
+		      (mb->msgs[i].clear_delete_mark && mb->msgs[i].delete_mark);
 	if (!any)
 		return 0;
 	if (!d->writable)
@@ -1324,6 +1359,8 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		goto out;
 	}
 	if (commit_verify(mb, d, st.st_size, error_r) < 0)
+		goto out;
+	if (clear_delete_marks(mb, d, error_r) < 0)
 		goto out;
 
 	ins = mu_xcalloc(count, sizeof *ins);

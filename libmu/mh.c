@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "delmark.h"
 #include "lock.h"
 #include "mailbox.h"
 #include "msgfile.h"
@@ -225,6 +226,11 @@ mh_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	size_t kept = 0;
 
 	mb->drv = mh;
+	if ((flags & MU_OPEN_CREATE) && mu_mkdir_if_missing(mb->path, MH_MODE) < 0) {
+		fail(mb, errno_class(errno), error_r, "cannot create MH folder "
+		     "%s: %s", mb->path, strerror(errno));
+		goto error;
+	}
 	if (stat(mb->path, &st) < 0) {
 		int err = errno;
 		if ((err == ENOENT || err == ENOTDIR) && !(flags & MU_OPEN_NOCREATE)) {
@@ -652,6 +658,42 @@ out:
 	return rc;
 }
 
+/* undelete: the deletion letters in the header become spaces, in place
+ * (delmark.h says why that is crash-safe); the size stays. */
+static int
+clear_delete_mark(struct mu_mailbox *mb, size_t idx, const char **error_r)
+{
+	struct mh_msg *m = &((struct mh *)mb->drv)->msgs[idx];
+	char *path = msg_path(mb, m->num);
+	struct stat st;
+	int fd, cleared, rc = 0;
+
+	fd = open(path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		/* ENOENT: removed by another program, nothing to clear */
+		if (errno != ENOENT)
+			rc = fail(mb, errno_class(errno), error_r,
+				  "cannot open %s: %s", path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		rc = fail(mb, MU_MBERR_PERM, error_r, "%s is not a regular file",
+			  path);
+	} else {
+		cleared = mu_delmark_clear(fd, 0, st.st_size);
+		if (cleared < 0 || (cleared > 0 && fsync(fd) < 0))
+			rc = fail(mb, errno_class(errno), error_r,
+				  "cannot clear the deletion mark of %s: %s",
+				  path, strerror(errno));
+		else
+			mb->msgs[idx].delete_mark = false;
+	}
+	close(fd);
+	free(path);
+	return rc;
+}
+
 /* rmm's way: N becomes ",N", replacing an older ",N". */
 static int
 remove_message(struct mu_mailbox *mb, unsigned long num, const char **error_r)
@@ -678,7 +720,12 @@ mh_commit(struct mu_mailbox *mb, const char **error_r)
 	struct numset unseen_drop = { mu_xcalloc(mh->count + 1, sizeof(unsigned long)), 0 };
 	const char *err;
 
-	/* headers first: a message deleted in the same commit gets none */
+	/* marks, then headers: a message deleted in the same commit gets
+	 * neither; a header copy takes the cleared mark along */
+	for (size_t i = 0; i < mh->count; i++)
+		if (!mb->msgs[i].deleted && mb->msgs[i].clear_delete_mark &&
+		    mb->msgs[i].delete_mark && clear_delete_mark(mb, i, &err) < 0)
+			note_failure(&cs, mb, err);
 	for (size_t i = 0; i < mh->count; i++)
 		if (!mb->msgs[i].deleted && mb->added[i].line != NULL &&
 		    add_header(mb, i, &err) < 0)

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <strings.h>
 
+#include "delmark.h"
 #include "scan.h"
 #include "util.h"
 
@@ -74,6 +75,42 @@ note_x_uidl(struct mu_scan *sc, const char *line, size_t len)
 	}
 }
 
+bool
+mu_expire_ts_parse(const char *line, size_t len, int64_t *ts_r)
+{
+	const char *p, *e = line + len;
+	int64_t v = 0;
+	int digits = 0;
+
+	if (!mu_header_is(line, len, "X-Expire-Timestamp"))
+		return false;
+	p = line + strlen("X-Expire-Timestamp:");
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	/* 18 digits cannot overflow; no real time needs more */
+	for (; p < e && *p >= '0' && *p <= '9' && digits < 18; p++, digits++)
+		v = v * 10 + (*p - '0');
+	while (p < e && (*p == ' ' || *p == '\t'))
+		p++;
+	if (digits == 0 || p != e || v == 0)
+		return false;
+	*ts_r = v;
+	return true;
+}
+
+/* Facts of complete header lines kept for later: the first valid expire
+ * stamp (a message has one; pop3d never adds a second), deletion marks. */
+static void
+note_header_facts(struct mu_scan *sc, const char *line, size_t len)
+{
+	int64_t ts;
+
+	if (sc->expire_ts == 0 && mu_expire_ts_parse(line, len, &ts))
+		sc->expire_ts = ts;
+	if (mu_delmark_in_line(line, len))
+		sc->delete_mark = true;
+}
+
 /* The start of a header line is held back in sc->head until its field
  * name is known (a chunk may end inside the name), then hashed or not. */
 static void
@@ -84,8 +121,10 @@ head_decide(struct mu_scan *sc, bool line_complete)
 
 	if (!continuation)
 		sc->skipping = field_is_unstable(sc->head, sc->head_len);
-	if (line_complete)
+	if (line_complete) {
 		note_x_uidl(sc, sc->head, sc->head_len);
+		note_header_facts(sc, sc->head, sc->head_len);
+	}
 	if (!sc->skipping)
 		mu_md5_update(sc->md5, sc->head, sc->head_len);
 	sc->line_is_header_start = false;
@@ -158,6 +197,8 @@ mu_scan_end(struct mu_scan *sc, struct mu_message_info *info)
 	sc->md5 = NULL;
 	info->size = sc->size;
 	info->lines = sc->lines;
+	info->expire_ts = sc->expire_ts;
+	info->delete_mark = sc->delete_mark;
 	info->uidl_from_header = sc->x_uidl[0] != '\0';
 	if (info->uidl_from_header)
 		snprintf(info->uidl, sizeof info->uidl, "%s", sc->x_uidl);

@@ -12,7 +12,9 @@
  * header fields that pop3d or MUAs add or rewrite (X-Expire-Timestamp,
  * X-UIDL, Status, X-Status, X-Keywords, X-UID, X-IMAP, X-IMAPbase), plus
  * any salt the driver adds (mbox: its From_ line).  An X-UIDL header with
- * a valid value (1-70 printable, no space) is remembered; it wins. */
+ * a valid value (1-70 printable, no space) is remembered; it wins.  The
+ * scanner also notes the X-Expire-Timestamp value and deletion marks
+ * (delmark.h), so that nothing needs to read the header again. */
 #ifndef MU_SCAN_H
 #define MU_SCAN_H
 
@@ -34,6 +36,8 @@ struct mu_scan {
 	size_t head_len;
 	bool line_started_hash;
 	char x_uidl[MU_UIDL_MAX + 1];
+	int64_t expire_ts;      /* the first valid X-Expire-Timestamp, or 0 */
+	bool delete_mark;       /* a status field marks it deleted (delmark.h) */
 	struct mu_md5 *md5;
 };
 
@@ -47,6 +51,11 @@ void mu_scan_end(struct mu_scan *sc, struct mu_message_info *info);
 /* Make UIDLs unique in a mailbox: the second and later copies of the same
  * UIDL get "-2", "-3" ... in mailbox order (identical messages). */
 void mu_uidl_make_unique(struct mu_message_info *msgs, size_t count);
+
+/* The value of a complete header line "X-Expire-Timestamp: <seconds>"
+ * (pop3d's expire stamp): true with *ts_r > 0 when line is that field
+ * and its value is a decimal number, spaces around it allowed. */
+bool mu_expire_ts_parse(const char *line, size_t len, int64_t *ts_r);
 
 /* Is s a valid UIDL (1-70 chars 0x21..0x7E)? */
 bool mu_uidl_valid(const char *s, size_t len);

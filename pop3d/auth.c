@@ -32,9 +32,9 @@ note_error(size_t *used, const char *backend, const char *error)
 /* The record of user, if any.  A database that does not exist is an empty
  * one (`auth = pam popauth` before the first popauth -a); one that cannot
  * be read is a temporary failure, since the user may well be in it. */
-static enum auth_result
-popauth_lookup(const struct mu_config *cfg, const char *user,
-	       struct userdb_record *rec_r, const char **error_r)
+enum auth_result
+auth_popauth_lookup(const struct mu_config *cfg, const char *user,
+		    struct userdb_record *rec_r, const char **error_r)
 {
 	struct userdb *db;
 	const char *ignored;
@@ -56,11 +56,11 @@ popauth_lookup(const struct mu_config *cfg, const char *user,
 	return AUTH_OK;
 }
 
-/* A popauth user is virtual: no home, and for now the session runs as the
- * process already does.  Running as `mail_user` when started as root comes
- * with the privilege separation of a later issue. */
-static void
-fill_popauth_user(const char *user, struct userdb_record *rec,
+/* A popauth user is virtual: no home.  uid and gid are the process's;
+ * the transaction process runs as `mail_user` instead when started as
+ * root (transaction.c). */
+void
+auth_popauth_user(const char *user, struct userdb_record *rec,
 		  struct auth_user *user_r)
 {
 	user_r->name = mu_xstrdup(user);
@@ -70,6 +70,7 @@ fill_popauth_user(const char *user, struct userdb_record *rec,
 	user_r->uid = getuid();
 	user_r->gid = getgid();
 	user_r->backend = AUTH_BACKEND_POPAUTH;
+	user_r->pam = NULL;
 }
 
 static enum auth_result
@@ -78,7 +79,7 @@ popauth_password(const struct mu_config *cfg, const char *user,
 		 const char **error_r)
 {
 	struct userdb_record rec;
-	enum auth_result result = popauth_lookup(cfg, user, &rec, error_r);
+	enum auth_result result = auth_popauth_lookup(cfg, user, &rec, error_r);
 
 	if (result != AUTH_OK) {
 		/* The crypt() a known user would cost, so that timing does
@@ -90,7 +91,7 @@ popauth_password(const struct mu_config *cfg, const char *user,
 		*error_r = "wrong password";
 		result = AUTH_FAIL;
 	} else {
-		fill_popauth_user(user, &rec, user_r);
+		auth_popauth_user(user, &rec, user_r);
 	}
 	userdb_record_free(&rec);
 	return result;
@@ -100,6 +101,14 @@ enum auth_result
 auth_password(const struct mu_config *cfg, const char *user,
 	      const char *password, struct auth_user *user_r,
 	      const char **error_r)
+{
+	return auth_password_ex(cfg, NULL, user, password, user_r, error_r);
+}
+
+enum auth_result
+auth_password_ex(const struct mu_config *cfg, const struct auth_context *ctx,
+		 const char *user, const char *password,
+		 struct auth_user *user_r, const char **error_r)
 {
 	enum auth_result result = AUTH_FAIL;
 	size_t used = 0;
@@ -112,7 +121,8 @@ auth_password(const struct mu_config *cfg, const char *user,
 		enum auth_result r;
 
 		if (strcmp(*b, "pam") == 0)
-			r = auth_pam_password(cfg, user, password, user_r, &why);
+			r = auth_pam_password(cfg, ctx, user, password, user_r,
+					      &why);
 		else if (strcmp(*b, "popauth") == 0)
 			r = popauth_password(cfg, user, password, user_r, &why);
 		else {
@@ -170,7 +180,7 @@ auth_apop(const struct mu_config *cfg, const char *user,
 		*error_r = "APOP is not offered (apop = no, or popauth not in auth)";
 		return AUTH_FAIL;
 	}
-	result = popauth_lookup(cfg, user, &rec, error_r);
+	result = auth_popauth_lookup(cfg, user, &rec, error_r);
 	if (result == AUTH_OK && rec.secret == NULL) {
 		*error_r = "no APOP secret for this user (added without --apop)";
 		userdb_record_free(&rec);
@@ -194,15 +204,34 @@ auth_apop(const struct mu_config *cfg, const char *user,
 		*error_r = "wrong APOP digest";
 		result = AUTH_FAIL;
 	} else {
-		fill_popauth_user(user, &rec, user_r);
+		auth_popauth_user(user, &rec, user_r);
 	}
 	userdb_record_free(&rec);
 	return result;
 }
 
+enum auth_result
+auth_lookup_target(const struct mu_config *cfg, struct auth_user *authuser,
+		   const char *target, struct auth_user *target_r,
+		   const char **error_r)
+{
+	struct userdb_record rec;
+	enum auth_result r;
+
+	if (authuser->backend == AUTH_BACKEND_PAM)
+		return auth_pam_target(cfg, authuser, target, target_r, error_r);
+	r = auth_popauth_lookup(cfg, target, &rec, error_r);
+	if (r != AUTH_OK)
+		return r;
+	auth_popauth_user(target, &rec, target_r);
+	userdb_record_free(&rec);
+	return AUTH_OK;
+}
+
 void
 auth_user_free(struct auth_user *u)
 {
+	auth_pam_end(u);
 	free(u->name);
 	free(u->mailbox);
 	free(u->home);

@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include "pop3d/cmd.h"
+#include "pop3d/privsep.h"
 #include "pop3d/reply.h"
+#include "pop3d/tls.h"
 
 int
 cmd_capa(struct session *s, int argc, char **argv)
@@ -13,7 +15,7 @@ cmd_capa(struct session *s, int argc, char **argv)
 	reply_ok(s, "Capability list follows");
 	reply_line(s, "TOP");
 	reply_line(s, "UIDL");
-	if (auth)
+	if (auth && tls_login_allowed(s))
 		reply_line(s, "USER");          /* RFC 2449 section 6.8 */
 	reply_line(s, "RESP-CODES");            /* RFC 2449 section 6.4 */
 	if (auth)
@@ -27,6 +29,17 @@ cmd_capa(struct session *s, int argc, char **argv)
 	/* RFC 2449 section 6.5: seconds between logins */
 	if (cfg->login_delay > 0)
 		reply_line(s, "LOGIN-DELAY %u", cfg->login_delay);
+	/* RFC 5034 section 6: what AUTH takes now (-PLUS only over TLS);
+	 * none while pop3_force_tls refuses credentials */
+	if (auth && tls_login_allowed(s)) {
+		char mechs[SESSION_SASL_MECHS_MAX];
+
+		privsep_sasl_list(s, mechs, sizeof mechs);
+		if (mechs[0] != '\0')
+			reply_line(s, "SASL %s", mechs);
+	}
+	if (tls_stls_offered(s))
+		reply_line(s, "STLS");          /* RFC 2595 section 4 */
 	if (cfg->enable_capa_implementation)
 		reply_line(s, "IMPLEMENTATION %s-%s", PACKAGE, VERSION);
 	reply_end_multi(s);

@@ -9,26 +9,31 @@
 #include "libmu/log.h"
 #include "pop3d/cmd.h"
 #include "pop3d/reply.h"
+#include "pop3d/tls.h"
 
 #define AUTH STATE_AUTHORIZATION
 #define TRANS STATE_TRANSACTION
 
 static const struct command commands[] = {
 	/* RFC 1939 section 7 (optional commands), 2449 section 5 (CAPA) */
-	{ "USER", cmd_user, AUTH, 1, 1 },
-	{ "PASS", cmd_pass, AUTH, 1, CMD_ARGS_REST },
-	{ "APOP", cmd_apop, AUTH, 2, 2 },
-	{ "CAPA", cmd_capa, AUTH | TRANS, 0, 0 },
+	{ "USER", cmd_user, AUTH, 1, 1, CMD_CREDENTIALS },
+	{ "PASS", cmd_pass, AUTH, 1, CMD_ARGS_REST, CMD_CREDENTIALS },
+	{ "APOP", cmd_apop, AUTH, 2, 2, CMD_CREDENTIALS },
+	/* RFC 5034: the mechanism and an initial response */
+	{ "AUTH", cmd_auth, AUTH, 0, 2, CMD_CREDENTIALS },
+	{ "CAPA", cmd_capa, AUTH | TRANS, 0, 0, 0 },
+	/* RFC 2595 section 4 */
+	{ "STLS", cmd_stls, AUTH, 0, 0, 0 },
 	/* RFC 1939 sections 5 and 6 */
-	{ "QUIT", cmd_quit, AUTH | TRANS, 0, 0 },
-	{ "STAT", cmd_stat, TRANS, 0, 0 },
-	{ "LIST", cmd_list, TRANS, 0, 1 },
-	{ "RETR", cmd_retr, TRANS, 1, 1 },
-	{ "DELE", cmd_dele, TRANS, 1, 1 },
-	{ "NOOP", cmd_noop, TRANS, 0, 0 },
-	{ "RSET", cmd_rset, TRANS, 0, 0 },
-	{ "TOP", cmd_top, TRANS, 2, 2 },
-	{ "UIDL", cmd_uidl, TRANS, 0, 1 },
+	{ "QUIT", cmd_quit, AUTH | TRANS, 0, 0, 0 },
+	{ "STAT", cmd_stat, TRANS, 0, 0, 0 },
+	{ "LIST", cmd_list, TRANS, 0, 1, 0 },
+	{ "RETR", cmd_retr, TRANS, 1, 1, 0 },
+	{ "DELE", cmd_dele, TRANS, 1, 1, 0 },
+	{ "NOOP", cmd_noop, TRANS, 0, 0, 0 },
+	{ "RSET", cmd_rset, TRANS, 0, 0, 0 },
+	{ "TOP", cmd_top, TRANS, 2, 2, 0 },
+	{ "UIDL", cmd_uidl, TRANS, 0, 1, 0 },
 };
 
 static const struct command *
@@ -89,6 +94,9 @@ cmd_dispatch(struct session *s, char *line)
 	}
 	if (!(cmd->states & s->state))
 		return reply_error(s, ERR_WRONG_STATE);
+	/* pop3_force_tls: refused before any backend sees the credentials */
+	if ((cmd->flags & CMD_CREDENTIALS) && !tls_login_allowed(s))
+		return tls_refuse_login(s);
 
 	if (cmd->max_args == CMD_ARGS_REST) {
 		argv[0] = args;

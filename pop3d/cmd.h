@@ -23,7 +23,12 @@ struct command {
 	cmd_handler *handler;
 	unsigned states;                /* enum session_state bits */
 	int min_args, max_args;
+	/* CMD_CREDENTIALS: carries a password or proof of one; refused
+	 * before TLS under pop3_force_tls (tls.h) */
+	unsigned flags;
 };
+
+#define CMD_CREDENTIALS (1u << 0)
 
 /* Run one command line (without its line end). */
 int cmd_dispatch(struct session *s, char *line);
@@ -45,6 +50,7 @@ void maildrop_totals(const struct session *s, size_t *count_r,
 /* ---- handlers, one file each (or a small group) ---- */
 cmd_handler cmd_user, cmd_pass;         /* user.c */
 cmd_handler cmd_apop;                   /* apop.c */
+cmd_handler cmd_auth;                   /* authcmd.c */
 cmd_handler cmd_quit;                   /* quit.c */
 cmd_handler cmd_stat;                   /* stat.c */
 cmd_handler cmd_list;                   /* list.c */
@@ -55,5 +61,6 @@ cmd_handler cmd_dele;                   /* dele.c */
 cmd_handler cmd_rset;                   /* rset.c */
 cmd_handler cmd_noop;                   /* noop.c */
 cmd_handler cmd_capa;                   /* capa.c */
+cmd_handler cmd_stls;                   /* stls.c */
 
 #endif

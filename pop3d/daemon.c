@@ -1,13 +1,17 @@
-/* Standalone mode: one listening socket, one forked child per connection,
- * at most max_children at once.
+/* Standalone mode: listening sockets (the plain port, the implicit-TLS
+ * port), one forked child per connection, at most max_children at once.
  *
  * Signals are blocked except inside ppoll(), so a handler can only run
  * while the loop waits and the flags it sets are seen at once (no lost
- * wake-up between checking a flag and sleeping). */
+ * wake-up between checking a flag and sleeping).
+ *
+ * The listener never reads from a client: a PROXY header, a TLS
+ * handshake or a slow client can only hold its own child. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -24,9 +28,11 @@
 #include "libmu/util.h"
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
+#include "pop3d/fdlimit.h"
 #include "pop3d/limits.h"
 #include "pop3d/net.h"
 #include "pop3d/session.h"
+#include "pop3d/tls.h"
 
 static volatile sig_atomic_t got_term, got_chld, got_hup;
 
@@ -50,15 +56,53 @@ on_signal(int sig)
 static const int handled_signals[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP };
 #define N_HANDLED (sizeof handled_signals / sizeof handled_signals[0])
 
+/* the plain port and the implicit-TLS port */
+#define MAX_LISTENERS 2
+
+struct listener {
+	int fd;
+	unsigned port;
+	bool implicit_tls;              /* pop3_listen_tls_port */
+};
+
+/* What the listener knows of a running session, for its log lines. */
+struct child {
+	pid_t pid;
+	char client[SESSION_CLIENT_MAX];
+	unsigned port;
+	struct timespec started;
+};
+
 struct daemon {
 	struct mu_config *cfg;
 	const struct daemon_options *opts;
-	int listen_fd;
-	pid_t *children;
+	char *config_file;              /* absolute: we chdir("/") */
+	struct listener listeners[MAX_LISTENERS];
+	size_t nlisteners;
+	struct child *children;
 	size_t nchildren, max_children;
 	sigset_t wait_mask;             /* the mask while waiting in ppoll */
 	sigset_t child_mask;            /* the mask a session starts with */
 };
+
+/* "[client 192.0.2.1 port 40000]": the prefix session lines have too, so
+ * one fail2ban regex reads both (session.c, session_set_log_prefix). */
+static const char *
+client_label(const char *client, unsigned port, char *buf, size_t size)
+{
+	snprintf(buf, size, "[client %s port %u]", client, port);
+	return buf;
+}
+
+static long long
+ms_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) * 1000LL +
+		(now.tv_nsec - start->tv_nsec) / 1000000;
+}
 
 /* ---- listening ---- */
 
@@ -114,51 +158,94 @@ listen_on(const char *addr, unsigned port, char *error, size_t errsize)
 	return fd;
 }
 
+/* One listening socket on pop3_listen_addr; a kernel without IPv6
+ * cannot do the default "::", which must still work there. */
 static int
-daemon_listen(struct daemon *d)
+listener_open(struct daemon *d, unsigned port, bool implicit_tls)
 {
-	const struct mu_config *cfg = d->cfg;
+	const char *addr = d->cfg->listen_addr;
 	char error[512];
+	int fd;
 
-	if (cfg->listen_port == 0) {
-		fprintf(stderr, "pop3d: pop3_listen_port is 0 and there is no "
-			"other port to listen on\n");
-		return -1;
-	}
-	d->listen_fd = listen_on(cfg->listen_addr, cfg->listen_port, error,
-				 sizeof error);
-	/* a kernel without IPv6 cannot do "::"; the default must still
-	 * work there */
-	if (d->listen_fd < 0 && strcmp(cfg->listen_addr, "::") == 0) {
+	fd = listen_on(addr, port, error, sizeof error);
+	if (fd < 0 && strcmp(addr, "::") == 0) {
 		char error4[512];
 
-		d->listen_fd = listen_on("0.0.0.0", cfg->listen_port, error4,
-					 sizeof error4);
-		if (d->listen_fd >= 0)
+		fd = listen_on("0.0.0.0", port, error4, sizeof error4);
+		if (fd >= 0)
 			mu_log(MU_LOG_NOTICE, "cannot listen on %s; IPv4 only",
 			       error);
 	}
-	if (d->listen_fd < 0) {
+	if (fd < 0) {
 		fprintf(stderr, "pop3d: cannot listen on %s\n", error);
 		mu_log(MU_LOG_CRIT, "cannot listen on %s", error);
 		return -1;
 	}
-	mu_log(MU_LOG_NOTICE, "listening on %s port %u, at most %zu sessions",
-	       cfg->listen_addr, cfg->listen_port, d->max_children);
+	d->listeners[d->nlisteners++] = (struct listener){
+		.fd = fd, .port = port, .implicit_tls = implicit_tls,
+	};
 	return 0;
+}
+
+/* Before detaching, so that every problem reaches stderr and the exit
+ * status. */
+static int
+daemon_listen(struct daemon *d)
+{
+	const struct mu_config *cfg = d->cfg;
+	bool tls_port = cfg->listen_tls_port > 0;
+
+	if (cfg->listen_port == 0 && !tls_port) {
+		fprintf(stderr, "pop3d: pop3_listen_port is 0 and "
+			"pop3_listen_tls_port is unset: no port to listen "
+			"on\n");
+		return -1;
+	}
+	if (cfg->listen_port != 0 &&
+	    listener_open(d, cfg->listen_port, false) < 0)
+		return -1;
+	if (tls_port && listener_open(d, (unsigned)cfg->listen_tls_port,
+				      true) < 0)
+		return -1;
+	return 0;
+}
+
+static void
+daemon_unlisten(struct daemon *d)
+{
+	for (size_t i = 0; i < d->nlisteners; i++)
+		close(d->listeners[i].fd);
+	d->nlisteners = 0;
 }
 
 /* ---- children ---- */
 
-static void
-children_forget(struct daemon *d, pid_t pid)
+static struct child *
+children_find(struct daemon *d, pid_t pid)
 {
-	for (size_t i = 0; i < d->nchildren; i++) {
-		if (d->children[i] == pid) {
-			d->children[i] = d->children[--d->nchildren];
-			return;
-		}
-	}
+	for (size_t i = 0; i < d->nchildren; i++)
+		if (d->children[i].pid == pid)
+			return &d->children[i];
+	return NULL;
+}
+
+/* How a session process ended, when that is worth a line: a session
+ * writes its own summary, except when it was killed or crashed. */
+static void
+child_log_end(const struct child *c, int status)
+{
+	char label[SESSION_CLIENT_MAX + 32];
+	long long ms = ms_since(&c->started);
+
+	client_label(c->client, c->port, label, sizeof label);
+	if (WIFSIGNALED(status))
+		mu_log(MU_LOG_WARNING, "%s session %ld killed by signal %d "
+		       "(%s) after %lld.%03llds; it wrote no summary", label,
+		       (long)c->pid, WTERMSIG(status),
+		       strsignal(WTERMSIG(status)), ms / 1000, ms % 1000);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		mu_log(MU_LOG_INFO, "%s session %ld exited with status %d",
+		       label, (long)c->pid, WEXITSTATUS(status));
 }
 
 static void
@@ -168,13 +255,12 @@ children_reap(struct daemon *d)
 	int status;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		children_forget(d, pid);
-		if (WIFSIGNALED(status) && WTERMSIG(status) != SIGTERM)
-			mu_log(MU_LOG_WARNING, "session %ld killed by signal %d",
-			       (long)pid, WTERMSIG(status));
-		else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
-			mu_log(MU_LOG_INFO, "session %ld exited with status %d",
-			       (long)pid, WEXITSTATUS(status));
+		struct child *c = children_find(d, pid);
+
+		if (c == NULL)
+			continue;
+		child_log_end(c, status);
+		*c = d->children[--d->nchildren];
 	}
 }
 
@@ -182,39 +268,63 @@ static void
 children_signal(struct daemon *d, int sig)
 {
 	for (size_t i = 0; i < d->nchildren; i++)
-		(void)kill(d->children[i], sig);
+		(void)kill(d->children[i].pid, sig);
 }
 
 static void
-child_run(struct daemon *d, int fd, const char *client)
+child_run(struct daemon *d, int fd, const struct session_conn *conn)
 {
-	/* the session must not inherit the listener's handlers or mask:
-	 * SIGTERM ends it at once, without committing anything */
+	struct session_conn c = *conn;
+
+	/* the session must not inherit the listener's handlers or mask;
+	 * session_run() installs its own for SIGTERM */
 	for (size_t i = 0; i < N_HANDLED; i++)
 		signal(handled_signals[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &d->child_mask, NULL);
-	close(d->listen_fd);
+	daemon_unlisten(d);
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0) {
-		mu_log(MU_LOG_ERR, "[client %s] dup2: %s", client,
-		       strerror(errno));
+		mu_log(MU_LOG_ERR, "[client %s port %u] dup2: %s", c.client,
+		       c.client_port, strerror(errno));
 		_exit(1);
 	}
 	if (fd > 1)
 		close(fd);
-	exit(session_run(d->cfg, 0, 1, client));
+	c.in_fd = 0;
+	c.out_fd = 1;
+	exit(session_run(d->cfg, &c));
+}
+
+/* Answer a connection that gets no session, without ever waiting for
+ * it: the listener must not block on a client it is turning away.  On
+ * the TLS port a plaintext line would only be noise in a handshake. */
+static void
+refuse(int fd, const struct listener *l)
+{
+	static const char too_many[] =
+		"-ERR [SYS/TEMP] too many connections\r\n";
+
+	if (!l->implicit_tls)
+		(void)send(fd, too_many, sizeof too_many - 1,
+			   MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
 }
 
 static void
-accept_one(struct daemon *d)
+accept_one(struct daemon *d, const struct listener *l)
 {
-	static const char too_many[] = "-ERR [SYS/TEMP] too many connections\r\n";
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
-	char client[SESSION_CLIENT_MAX];
+	struct session_conn conn = {
+		.implicit_tls = l->implicit_tls,
+		.proxy_v2 = d->opts->proxy_header ||
+			d->cfg->accept_haproxy == 2,
+	};
+	char label[SESSION_CLIENT_MAX + 32];
+	struct child *c;
 	pid_t pid;
 	int fd;
 
-	fd = accept4(d->listen_fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
+	fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 	if (fd < 0) {
 		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
 		    errno == ENOMEM) {
@@ -232,39 +342,52 @@ accept_one(struct daemon *d)
 		}
 		return;
 	}
-	net_addr_format((struct sockaddr *)&ss, len, client, sizeof client);
+	net_addr_format((struct sockaddr *)&ss, len, conn.client,
+			sizeof conn.client);
+	conn.client_port = net_addr_port((struct sockaddr *)&ss, len);
+	client_label(conn.client, conn.client_port, label, sizeof label);
 
 	children_reap(d);       /* count only sessions still alive */
 	if (d->nchildren >= d->max_children) {
-		/* best effort and never blocking: the listener must not
-		 * wait on a client it is refusing */
-		(void)send(fd, too_many, sizeof too_many - 1,
-			   MSG_DONTWAIT | MSG_NOSIGNAL);
+		refuse(fd, l);
+		mu_log(MU_LOG_NOTICE, "%s refused: %zu sessions running "
+		       "(the limit)", label, d->nchildren);
+		return;
+	}
+	if (l->implicit_tls && !tls_server_ready()) {
 		close(fd);
-		mu_log(MU_LOG_NOTICE, "[client %s] refused: %zu sessions "
-		       "running", client, d->nchildren);
+		mu_log(MU_LOG_ERR, "%s refused on the TLS port %u: TLS is not "
+		       "configured (pop3_support_tls, pop3_certificate_path)",
+		       label, l->port);
 		return;
 	}
 
 	fflush(NULL);           /* no buffered output twice */
 	pid = fork();
 	if (pid < 0) {
-		mu_log(MU_LOG_ERR, "[client %s] fork: %s", client,
-		       strerror(errno));
-		(void)send(fd, too_many, sizeof too_many - 1,
-			   MSG_DONTWAIT | MSG_NOSIGNAL);
-		close(fd);
+		mu_log(MU_LOG_ERR, "%s fork: %s", label, strerror(errno));
+		refuse(fd, l);
 		return;
 	}
 	if (pid == 0)
-		child_run(d, fd, client);
+		child_run(d, fd, &conn);
 	close(fd);
-	d->children[d->nchildren++] = pid;
-	mu_log(MU_LOG_DEBUG, "[client %s] session %ld started", client,
-	       (long)pid);
+	c = &d->children[d->nchildren++];
+	c->pid = pid;
+	snprintf(c->client, sizeof c->client, "%s", conn.client);
+	c->port = conn.client_port;
+	clock_gettime(CLOCK_MONOTONIC, &c->started);
+	mu_log(MU_LOG_DEBUG, "%s session %ld started%s", label, (long)pid,
+	       l->implicit_tls ? " (implicit TLS)" : "");
 }
 
 /* ---- SIGHUP ---- */
+
+static bool
+same_string(const char *a, const char *b)
+{
+	return a == b || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
 
 static void
 daemon_reload(struct daemon *d)
@@ -275,7 +398,7 @@ daemon_reload(struct daemon *d)
 	char *problem;
 
 	mu_config_init(cfg);
-	if (conf_load(cfg, d->opts->config_file, d->opts->config_explicit,
+	if (conf_load(cfg, d->config_file, d->opts->config_explicit,
 		      &problem) < 0) {
 		mu_log(MU_LOG_ERR, "SIGHUP: configuration kept: %s", problem);
 		free(problem);
@@ -283,26 +406,27 @@ daemon_reload(struct daemon *d)
 		free(cfg);
 		return;
 	}
-	if ((cfg->log_file == NULL) != (old->log_file == NULL) ||
-	    (cfg->log_file != NULL && strcmp(cfg->log_file, old->log_file) != 0) ||
-	    cfg->log_level != old->log_level) {
-		mu_log_close();
-		if (mu_log_open("pop3d", cfg->log_file, cfg->log_level,
-				d->opts->foreground, &error) < 0) {
-			(void)mu_log_open("pop3d", old->log_file, old->log_level,
-					  d->opts->foreground, &error);
-			mu_log(MU_LOG_ERR, "SIGHUP: cannot open log %s: %s; "
-			       "configuration kept", cfg->log_file, error);
-			mu_config_free(cfg);
-			free(cfg);
-			return;
-		}
+	/* always reopened, even unchanged: after logrotate moved the file,
+	 * SIGHUP is how a daemon is told to start a new one */
+	if (mu_log_open("pop3d", cfg->log_file, cfg->log_level,
+			d->opts->foreground, &error) < 0) {
+		mu_log(MU_LOG_ERR, "SIGHUP: %s; configuration kept", error);
+		mu_config_free(cfg);
+		free(cfg);
+		return;
 	}
-	if (strcmp(cfg->listen_addr, old->listen_addr) != 0 ||
+	if (!same_string(cfg->listen_addr, old->listen_addr) ||
 	    cfg->listen_port != old->listen_port ||
+	    cfg->listen_tls_port != old->listen_tls_port ||
 	    cfg->context_num != old->context_num)
 		mu_log(MU_LOG_NOTICE, "SIGHUP: pop3_listen_addr, "
-		       "pop3_listen_port and context_num change at restart");
+		       "pop3_listen_port, pop3_listen_tls_port and "
+		       "context_num change at restart");
+	if (cfg->fd_limit != old->fd_limit)
+		fd_limit_apply(cfg->fd_limit);
+	/* certificates are re-read too (renewed ones take effect without a
+	 * restart); broken ones leave the old in use, logged (tls.c) */
+	tls_server_reload(cfg);
 	conf_warn_unimplemented(cfg);
 	d->cfg = cfg;
 	mu_config_free(old);
@@ -313,17 +437,30 @@ daemon_reload(struct daemon *d)
 
 /* ---- the loop ---- */
 
+/* The classic daemon start: a first child that is not a group leader
+ * can setsid(); a second one, not a session leader, can never get a
+ * controlling terminal back.  The first parent exits 0 at once: the
+ * sockets already listen, so whoever started us can connect now. */
 static int
 detach(void)
 {
-	pid_t pid = fork();
+	pid_t pid;
 	int null;
 
+	fflush(NULL);
+	pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid > 0)
 		_exit(0);
-	if (setsid() < 0 || chdir("/") < 0)
+	if (setsid() < 0)
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		_exit(0);
+	if (chdir("/") < 0)
 		return -1;
 	null = open("/dev/null", O_RDWR);
 	if (null < 0)
@@ -338,31 +475,34 @@ detach(void)
 static void
 daemon_stop(struct daemon *d)
 {
-	struct timespec start, now;
+	struct timespec start;
 
-	close(d->listen_fd);
+	daemon_unlisten(d);
 	children_reap(d);
 	mu_log(MU_LOG_NOTICE, "stopping; ending %zu sessions", d->nchildren);
 	children_signal(d, SIGTERM);
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (d->nchildren > 0) {
-		long long spent;
+		long long spent = ms_since(&start);
 		struct timespec ts;
 
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		spent = (now.tv_sec - start.tv_sec) * 1000LL +
-			(now.tv_nsec - start.tv_nsec) / 1000000;
 		if (spent >= POP3_DAEMON_STOP_GRACE_MS) {
 			mu_log(MU_LOG_WARNING, "%zu sessions still running "
 			       "after %d ms; killing them", d->nchildren,
 			       POP3_DAEMON_STOP_GRACE_MS);
 			children_signal(d, SIGKILL);
 			while (d->nchildren > 0) {
-				pid_t pid = waitpid(-1, NULL, 0);
+				int status;
+				pid_t pid = waitpid(-1, &status, 0);
+				struct child *c;
 
 				if (pid < 0)
 					break;
-				children_forget(d, pid);
+				c = children_find(d, pid);
+				if (c == NULL)
+					continue;
+				child_log_end(c, status);
+				*c = d->children[--d->nchildren];
 			}
 			break;
 		}
@@ -375,12 +515,38 @@ daemon_stop(struct daemon *d)
 	mu_log(MU_LOG_NOTICE, "stopped");
 }
 
+/* SIGHUP re-reads the file after chdir("/"): a relative -c path must
+ * be made absolute first. */
+static char *
+absolute_path(const char *path)
+{
+	char cwd[PATH_MAX];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return mu_xstrdup(path);
+	return mu_xasprintf("%s/%s", cwd, path);
+}
+
+static void
+log_listening(const struct daemon *d)
+{
+	for (size_t i = 0; i < d->nlisteners; i++)
+		mu_log(MU_LOG_NOTICE, "listening on %s port %u%s, at most %zu "
+		       "sessions", d->cfg->listen_addr, d->listeners[i].port,
+		       d->listeners[i].implicit_tls ? " (implicit TLS)" : "",
+		       d->max_children);
+	if (d->opts->proxy_header || d->cfg->accept_haproxy == 2)
+		mu_log(MU_LOG_NOTICE, "every connection must start with a "
+		       "PROXY v2 header");
+}
+
 int
 daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 {
-	struct daemon d = { .cfg = cfg, .opts = opts, .listen_fd = -1 };
+	struct daemon d = { .cfg = cfg, .opts = opts };
 	struct sigaction sa;
 	sigset_t blocked;
+	int status = 0;
 
 	d.max_children = opts->max_children ? opts->max_children :
 		cfg->context_num;
@@ -388,13 +554,18 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		fprintf(stderr, "pop3d: context_num must be at least 1\n");
 		return 1;
 	}
-	if (daemon_listen(&d) < 0)
+	d.config_file = absolute_path(opts->config_file);
+	if (daemon_listen(&d) < 0) {
+		daemon_unlisten(&d);
+		free(d.config_file);
 		return 1;
+	}
 	if (!opts->foreground && detach() < 0) {
 		mu_log(MU_LOG_CRIT, "cannot detach: %s", strerror(errno));
 		return 1;
 	}
 	d.children = mu_xcalloc(d.max_children, sizeof *d.children);
+	log_listening(&d);
 
 	sigemptyset(&blocked);
 	for (size_t i = 0; i < N_HANDLED; i++)
@@ -409,12 +580,15 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	for (size_t i = 0; i < N_HANDLED; i++)
 		sigaction(handled_signals[i], &sa, NULL);
 
-	int status = 0;
-
 	while (!got_term) {
-		struct pollfd pfd = { .fd = d.listen_fd, .events = POLLIN };
-		int r = ppoll(&pfd, 1, NULL, &d.wait_mask);
+		struct pollfd pfd[MAX_LISTENERS];
+		int r;
 
+		for (size_t i = 0; i < d.nlisteners; i++)
+			pfd[i] = (struct pollfd){
+				.fd = d.listeners[i].fd, .events = POLLIN,
+			};
+		r = ppoll(pfd, d.nlisteners, NULL, &d.wait_mask);
 		if (r < 0 && errno != EINTR) {
 			mu_log(MU_LOG_CRIT, "poll: %s", strerror(errno));
 			status = 1;
@@ -430,11 +604,13 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 			got_hup = 0;
 			daemon_reload(&d);
 		}
-		if (r > 0 && (pfd.revents & POLLIN))
-			accept_one(&d);
+		for (size_t i = 0; r > 0 && i < d.nlisteners; i++)
+			if (pfd[i].revents & POLLIN)
+				accept_one(&d, &d.listeners[i]);
 	}
 	daemon_stop(&d);
 	free(d.children);
+	free(d.config_file);
 	mu_config_free(d.cfg);
 	free(d.cfg);
 	return status;

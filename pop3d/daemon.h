@@ -11,12 +11,14 @@ struct daemon_options {
 	bool config_explicit;
 	unsigned max_children;          /* -dN; 0: context_num */
 	bool foreground;                /* --foreground: do not detach */
+	bool proxy_header;              /* -H: as pop3_accept_haproxy = 2 */
 };
 
-/* Serve until SIGTERM or SIGINT.  Takes cfg (heap, mu_config_init'ed);
- * it is replaced when SIGHUP re-reads the file.  Returns the exit
- * status: 0 after a clean stop, 1 if the listener cannot be set up
- * (reported on stderr before detaching). */
+/* Listen on pop3_listen_port and pop3_listen_tls_port, detach unless
+ * foreground, serve until SIGTERM or SIGINT.  Takes cfg (heap,
+ * mu_config_init'ed); it is replaced when SIGHUP re-reads the file.
+ * Returns the exit status: 0 after a clean stop, 1 if a listener cannot
+ * be set up (reported on stderr before detaching). */
 int daemon_run(struct mu_config *cfg, const struct daemon_options *opts);
 
 #endif

@@ -42,4 +42,33 @@
  * so a full table does not turn the listener into a busy loop. */
 #define POP3_ACCEPT_BACKOFF_MS 100
 
+/* PROXY protocol v2: the most octets accepted after the 16-octet fixed
+ * part (addresses and TLVs).  The field allows 65535; haproxy's headers,
+ * even with SSL and unique-id TLVs, stay far below this.  A longer one is
+ * refused rather than read. */
+#define POP3_PROXY_V2_MAX_LEN 2048
+
+/* telemetry_dir: the transcript kept in memory before login, while the
+ * user (and so whether to trace) is unknown.  Past this, records are
+ * counted and dropped, never buffered. */
+#define POP3_TELEMETRY_PRELOGIN_MAX (16 * 1024)
+
+/* TLS (RFC 8314 section 5.1): a client gets at most this many seconds
+ * (or pop3_conn_timeout, if shorter) to finish the handshake, so a
+ * connection that never speaks TLS cannot hold a session slot long. */
+#define POP3_TLS_HANDSHAKE_TIMEOUT_S 30
+
+/* TLS: how long the end of a session waits to send close_notify to a
+ * client that does not read. */
+#define POP3_TLS_BYE_WAIT_MS 1000
+
+/* Bulletins (doc/bulletins.md): one is read into memory to be appended;
+ * a bigger one is not delivered (and the delivery stops there). */
+#define POP3_BULLETIN_SIZE_MAX (16 * 1024 * 1024)
+
+/* bulletin_db: how long a session waits for another one that holds the
+ * GDBM lock (each holds it for one read or one write), and the step. */
+#define POP3_BULLETIN_DB_LOCK_WAIT_MS 5000
+#define POP3_BULLETIN_DB_LOCK_STEP_MS 20
+
 #endif

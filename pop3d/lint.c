@@ -5,6 +5,7 @@
 #include <netdb.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 #include "libmu/settings.h"
 #include "pop3d/conf.h"
 #include "pop3d/lint.h"
+#include "pop3d/tls.h"
 
 struct lint {
 	const char *file;
@@ -98,6 +100,25 @@ lint_listen(struct lint *l, const struct mu_config *cfg)
 	freeaddrinfo(res);
 }
 
+/* Certificates and keys are read and matched as at start: the same one
+ * line naming the file and GnuTLS's reason. */
+static void
+lint_tls(struct lint *l, const struct mu_config *cfg)
+{
+	const char *directive = NULL;
+	char *text;
+
+	if (tls_server_check(cfg, &directive, &text) < 0) {
+		lint_report(l, true, directive, "%s", text);
+		free(text);
+	}
+	text = tls_config_warning(cfg, &directive);
+	if (text != NULL) {
+		lint_report(l, false, directive, "%s", text);
+		free(text);
+	}
+}
+
 static void
 warn_unimplemented(const char *name, void *ctx)
 {
@@ -115,6 +136,7 @@ lint_run(const char *file, bool explicit_file)
 	if (l.errors == 0) {
 		lint_auth(&l, &cfg);
 		lint_listen(&l, &cfg);
+		lint_tls(&l, &cfg);
 		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
 	}
 	if (l.errors == 0)

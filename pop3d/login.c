@@ -1,9 +1,11 @@
-/* What follows a successful USER/PASS or APOP (RFC 1939 sections 4, 7):
- * find the maildrop, take it for this session, enter TRANSACTION. */
+/* What follows a successful login (RFC 1939 sections 4, 7): find the
+ * maildrop, take it for this session, enter TRANSACTION.  Runs in the
+ * transaction process, which already has the user's identity
+ * (privsep.h): files it creates get the right owner and it can reach
+ * nothing else. */
 #include "config.h"
 
 #include <errno.h>
-#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,29 +13,10 @@
 #include "libmu/log.h"
 #include "libmu/url.h"
 #include "pop3d/cmd.h"
+#include "pop3d/lifecycle.h"
+#include "pop3d/owner.h"
 #include "pop3d/reply.h"
-
-/* A session started as root runs as the user the backend names (a system
- * account, or mail_user for virtual users) before it touches the
- * mailbox, so the files it creates get the right owner and it can reach
- * nothing else.  Returns 1 switched, 0 nothing to do, -1 error. */
-static int
-switch_user(const struct auth_user *user, const char **error_r)
-{
-	if (geteuid() != 0 || user->uid == 0)
-		return 0;
-	if (user->backend == AUTH_BACKEND_PAM ?
-	    initgroups(user->name, user->gid) < 0 :
-	    setgroups(1, &user->gid) < 0) {
-		*error_r = strerror(errno);
-		return -1;
-	}
-	if (setgid(user->gid) < 0 || setuid(user->uid) < 0) {
-		*error_r = strerror(errno);
-		return -1;
-	}
-	return 1;
-}
+#include "pop3d/telemetry.h"
 
 int
 session_login(struct session *s, struct auth_user *user)
@@ -47,9 +30,11 @@ session_login(struct session *s, struct auth_user *user)
 	size_t count;
 	uint64_t octets;
 	char *url;
-	int switched;
 
 	log_quote(user->name, name, sizeof name);
+	/* telemetry_dir: the user is known now (the transaction process
+	 * started the transcript before it gave up root: a no-op then) */
+	telemetry_start(s->telemetry, user->name);
 	url = mu_url_expand(template, user->name, user->home, &error);
 	if (url == NULL) {
 		mu_log(MU_LOG_ERR, "user \"%s\": mailbox template \"%s\": %s",
@@ -58,21 +43,23 @@ session_login(struct session *s, struct auth_user *user)
 		return reply_err(s, "[SYS/PERM] cannot find your mailbox");
 	}
 
-	switched = switch_user(user, &error);
-	if (switched < 0) {
-		mu_log(MU_LOG_ERR, "user \"%s\": cannot switch to uid %ld gid "
-		       "%ld: %s", name, (long)user->uid, (long)user->gid, error);
+	/* the user's own, and not through a symlink (owner.h) */
+	if (maildrop_check_owner(url, &error) < 0) {
+		mu_log(MU_LOG_ERR, "user \"%s\": mailbox %s refused: %s", name,
+		       url, error);
 		free(url);
 		auth_user_free(user);
-		reply_err(s, "[SYS/TEMP] cannot open mailbox");
-		s->closing = true;
-		return 0;
+		return reply_err(s, "[SYS/PERM] cannot open mailbox");
 	}
 
 	/* A second session gets IN-USE at once; a delivery agent holding
-	 * the mailbox is waited for up to lock_timeout */
-	if (mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK,
-			    s->cfg->lock_timeout, &errcode, &error) < 0) {
+	 * the mailbox is waited for up to lock_timeout.  Undelete and
+	 * bulletins come before anything is listed (lifecycle.h); a missing
+	 * mailbox is created for bulletins, to be locked while they go in. */
+	if (mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK |
+			    (s->cfg->bulletin_source != NULL ? MU_OPEN_CREATE : 0),
+			    s->cfg->lock_timeout, &errcode, &error) < 0 ||
+	    maildrop_at_login(s->cfg, user, &mb, &errcode, &error) < 0) {
 		mu_log(errcode == MU_MBERR_IN_USE ? MU_LOG_NOTICE : MU_LOG_ERR,
 		       "user \"%s\": cannot open mailbox %s: %s", name, url,
 		       error);
@@ -94,10 +81,6 @@ session_login(struct session *s, struct auth_user *user)
 			reply_err(s, "[SYS/TEMP] cannot open mailbox");
 			break;
 		}
-		/* after a switch of user the process cannot serve anybody
-		 * else: the client may only start over on a new connection */
-		if (switched)
-			s->closing = true;
 		return 0;
 	}
 

@@ -13,9 +13,11 @@
 #include "libmu/util.h"
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
+#include "pop3d/fdlimit.h"
 #include "pop3d/lint.h"
 #include "pop3d/net.h"
 #include "pop3d/session.h"
+#include "pop3d/tls.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/pop3d.conf"
 
@@ -62,7 +64,8 @@ usage(FILE *out)
 "      --foreground    with -d: do not detach; log to stderr unless\n"
 "                      pop3_log_file says otherwise\n"
 "  -s                  inetd mode: the connection is implicit TLS (POP3S)\n"
-"  -H                  inetd mode: expect a PROXY protocol v2 header first\n"
+"  -H                  expect a PROXY protocol v2 header first (with -d:\n"
+"                      as pop3_accept_haproxy = 2)\n"
 "  -t, --lint          check the configuration, print every effective\n"
 "                      setting; exit 0 if sound, 1 if not\n"
 "      --version       print the version and exit\n"
@@ -163,6 +166,33 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 }
 
+/* Load what TLS needs; a bad setting is one line on stderr naming the
+ * directive's line, the file and GnuTLS's reason. */
+static int
+start_tls(const struct mu_config *cfg, bool required)
+{
+	const char *directive = NULL;
+	char *error = NULL, *warning;
+	unsigned line;
+
+	if (tls_server_setup(cfg, required, &directive, &error) < 0) {
+		line = conf_directive_line(cfg->file, directive);
+		if (line > 0)
+			fprintf(stderr, "pop3d: %s:%u: %s\n", cfg->file, line,
+				error);
+		else
+			fprintf(stderr, "pop3d: %s\n", error);
+		free(error);
+		return -1;
+	}
+	warning = tls_config_warning(cfg, &directive);
+	if (warning != NULL) {
+		mu_log(MU_LOG_WARNING, "%s", warning);
+		free(warning);
+	}
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -183,17 +213,6 @@ main(int argc, char **argv)
 	}
 	if (o.lint)
 		return lint_run(o.config_file, o.config_explicit);
-	/* the options exist so that scripts written for the finished
-	 * product fail loudly now rather than serve plain text */
-	if (o.implicit_tls) {
-		fprintf(stderr, "pop3d: -s (implicit TLS) is not supported yet\n");
-		return 1;
-	}
-	if (o.proxy_header) {
-		fprintf(stderr, "pop3d: -H (PROXY protocol header) is not "
-			"supported yet\n");
-		return 1;
-	}
 
 	cfg = mu_xcalloc(1, sizeof *cfg);
 	mu_config_init(cfg);
@@ -210,6 +229,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	conf_warn_unimplemented(cfg);
+	fd_limit_apply(cfg->fd_limit);
+	/* certificates are loaded here, once, before any session forks:
+	 * every child inherits them and the session ticket key */
+	if (start_tls(cfg, o.implicit_tls && o.mode == MODE_INETD) < 0)
+		return 1;
 	/* a vanished client shows up as EPIPE from write(), not a signal */
 	signal(SIGPIPE, SIG_IGN);
 
@@ -219,14 +243,21 @@ main(int argc, char **argv)
 			.config_explicit = o.config_explicit,
 			.max_children = o.max_children,
 			.foreground = o.foreground,
+			.proxy_header = o.proxy_header,
 		};
 
 		status = daemon_run(cfg, &dopts);
 	} else {
-		char client[SESSION_CLIENT_MAX];
+		struct session_conn conn = {
+			.in_fd = 0,
+			.out_fd = 1,
+			.implicit_tls = o.implicit_tls,
+			.proxy_v2 = o.proxy_header || cfg->accept_haproxy == 2,
+		};
 
-		net_peer_name(0, client, sizeof client);
-		status = session_run(cfg, 0, 1, client);
+		net_peer_name(0, conn.client, sizeof conn.client,
+			      &conn.client_port);
+		status = session_run(cfg, &conn);
 		mu_config_free(cfg);
 		free(cfg);
 	}

@@ -11,7 +11,10 @@ void net_addr_format(const struct sockaddr *sa, socklen_t len, char *buf,
 		     size_t size);
 
 /* The peer of fd, or "local" when fd is not a socket (a pipe in tests,
- * a terminal). */
-void net_peer_name(int fd, char *buf, size_t size);
+ * a terminal); *port_r (if not NULL) its TCP port, 0 when none. */
+void net_peer_name(int fd, char *buf, size_t size, unsigned *port_r);
+
+/* The port of an AF_INET or AF_INET6 address, 0 for anything else. */
+unsigned net_addr_port(const struct sockaddr *sa, socklen_t len);
 
 #endif

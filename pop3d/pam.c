@@ -1,8 +1,12 @@
-/* The `pam` backend: USER/PASS checked by the PAM service `pam_service`.
+/* The `pam` backend: USER/PASS (and SASL PLAIN/LOGIN) checked by the PAM
+ * service `pam_service`.
  *
- * Only authentication and account management run here.  Credentials
- * (pam_setcred) and sessions (pam_open_session) belong with the switch to
- * the user's identity, which a later issue adds. */
+ * Authentication and account management run in the privileged monitor
+ * (doc/privsep.md).  With keep_pam the transaction stays open after a good
+ * login: the monitor then runs the account stack for an impersonation
+ * target, establishes credentials and opens the session before the
+ * transaction process switches to the user, and closes them and calls
+ * pam_end when the session is over. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,12 +17,21 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libmu/log.h"
 #include "util.h"
 #include "pop3d/pam.h"
 
 struct pam_answers {
 	const char *user;
 	const char *password;
+};
+
+struct auth_pam {
+	pam_handle_t *h;
+	struct pam_conv conv;
+	struct pam_answers answers;     /* password wiped after authentication */
+	bool cred, session;             /* what auth_pam_end must undo */
+	int last_rc;
 };
 
 static char error_buf[512];
@@ -75,6 +88,13 @@ conversation(int n, const struct pam_message **msgs,
 			answer = NULL;
 			break;
 		default:
+			free_responses(resp, n);
+			return PAM_CONV_ERR;
+		}
+		/* asked after authentication (by a session module): we have
+		 * nothing to give any more */
+		if (answer == NULL && (msgs[i]->msg_style == PAM_PROMPT_ECHO_OFF
+				       || msgs[i]->msg_style == PAM_PROMPT_ECHO_ON)) {
 			free_responses(resp, n);
 			return PAM_CONV_ERR;
 		}
@@ -156,43 +176,78 @@ fill_from_passwd(const char *name, struct auth_user *user_r,
 	user_r->uid = pw.pw_uid;
 	user_r->gid = pw.pw_gid;
 	user_r->backend = AUTH_BACKEND_PAM;
+	user_r->pam = NULL;
 	free(buf);
 	return AUTH_OK;
 }
 
-enum auth_result
-auth_pam_password(const struct mu_config *cfg, const char *user,
-		  const char *password, struct auth_user *user_r,
-		  const char **error_r)
+/* Modules ask for a delay after a failure (pam_faildelay, pam_unix's
+ * two seconds).  pop3d answers every failure at one fixed time after the
+ * request, whatever the backend (monitor.c): a module's own delay would
+ * only tell apart failures of different kinds.  So the delay is ours. */
+static void
+no_fail_delay(int retval, unsigned usec_delay, void *appdata)
 {
-	struct pam_answers answers = { user, password };
-	struct pam_conv conv = { conversation, &answers };
-	pam_handle_t *pamh = NULL;
+	(void)retval;
+	(void)usec_delay;
+	(void)appdata;
+}
+
+static void
+pam_free(struct auth_pam *p, int rc)
+{
+	if (p->h != NULL)
+		pam_end(p->h, rc);
+	free(p);
+}
+
+enum auth_result
+auth_pam_password(const struct mu_config *cfg, const struct auth_context *ctx,
+		  const char *user, const char *password,
+		  struct auth_user *user_r, const char **error_r)
+{
+	struct auth_pam *p = mu_xcalloc(1, sizeof *p);
 	const void *item = NULL;
 	const char *step;
 	enum auth_result result;
 	int rc;
 
-	rc = pam_start(cfg->pam_service, user, &conv, &pamh);
+	p->answers.user = user;
+	p->answers.password = password;
+	p->conv.conv = conversation;
+	p->conv.appdata_ptr = &p->answers;
+	rc = pam_start(cfg->pam_service, user, &p->conv, &p->h);
 	if (rc != PAM_SUCCESS) {
 		snprintf(error_buf, sizeof error_buf, "pam_start(%s): %s",
-			 cfg->pam_service, pam_strerror(pamh, rc));
+			 cfg->pam_service, pam_strerror(p->h, rc));
 		*error_r = error_buf;
+		pam_free(p, rc);
 		return AUTH_TEMPFAIL;
 	}
-	/* PAM_SILENT: nobody reads module messages; DISALLOW_NULL_AUTHTOK:
-	 * an account without a password must not open with an empty one. */
-	step = "pam_authenticate";
-	rc = pam_authenticate(pamh, PAM_SILENT | PAM_DISALLOW_NULL_AUTHTOK);
+	step = "pam_set_item";
+	rc = pam_set_item(p->h, PAM_FAIL_DELAY, (const void *)no_fail_delay);
+	/* pam_access, pam_rhosts and the logs want to know where from */
+	if (rc == PAM_SUCCESS && ctx != NULL && ctx->rhost != NULL)
+		rc = pam_set_item(p->h, PAM_RHOST, ctx->rhost);
+	if (rc == PAM_SUCCESS) {
+		/* PAM_SILENT: nobody reads module messages;
+		 * DISALLOW_NULL_AUTHTOK: an account without a password must
+		 * not open with an empty one. */
+		step = "pam_authenticate";
+		rc = pam_authenticate(p->h, PAM_SILENT |
+				      PAM_DISALLOW_NULL_AUTHTOK);
+	}
+	/* the conversation is over: no module may ask again later */
+	p->answers.password = NULL;
 	if (rc == PAM_SUCCESS) {
 		step = "pam_acct_mgmt";
-		rc = pam_acct_mgmt(pamh, PAM_SILENT);
+		rc = pam_acct_mgmt(p->h, PAM_SILENT);
 	}
 	if (rc == PAM_SUCCESS) {
 		/* A module may have mapped the name (pam_mapuser style): the
 		 * account is the one PAM ended with. */
 		step = "pam_get_item";
-		rc = pam_get_item(pamh, PAM_USER, &item);
+		rc = pam_get_item(p->h, PAM_USER, &item);
 		if (rc == PAM_SUCCESS && item == NULL)
 			rc = PAM_SYSTEM_ERR;
 	}
@@ -201,9 +256,103 @@ auth_pam_password(const struct mu_config *cfg, const char *user,
 	} else {
 		result = classify(rc);
 		snprintf(error_buf, sizeof error_buf, "%s (service %s): %s",
-			 step, cfg->pam_service, pam_strerror(pamh, rc));
+			 step, cfg->pam_service, pam_strerror(p->h, rc));
 		*error_r = error_buf;
 	}
-	pam_end(pamh, rc);
+	if (result == AUTH_OK && ctx != NULL && ctx->keep_pam) {
+		p->last_rc = rc;
+		p->answers.user = NULL;         /* the caller's string */
+		user_r->pam = p;
+	} else {
+		pam_free(p, rc);
+	}
 	return result;
+}
+
+enum auth_result
+auth_pam_target(const struct mu_config *cfg, struct auth_user *authuser,
+		const char *target, struct auth_user *target_r,
+		const char **error_r)
+{
+	struct auth_pam *p = authuser->pam;
+	const char *step = "pam_set_item";
+	enum auth_result result;
+	int rc;
+
+	if (p == NULL) {
+		*error_r = "no PAM transaction to impersonate in";
+		return AUTH_TEMPFAIL;
+	}
+	rc = pam_set_item(p->h, PAM_USER, target);
+	if (rc == PAM_SUCCESS) {
+		step = "pam_acct_mgmt";
+		rc = pam_acct_mgmt(p->h, PAM_SILENT);
+	}
+	p->last_rc = rc;
+	if (rc != PAM_SUCCESS) {
+		snprintf(error_buf, sizeof error_buf, "%s for %s (service %s): "
+			 "%s", step, target, cfg->pam_service,
+			 pam_strerror(p->h, rc));
+		*error_r = error_buf;
+		return classify(rc);
+	}
+	result = fill_from_passwd(target, target_r, error_r);
+	if (result == AUTH_OK) {
+		target_r->pam = p;
+		authuser->pam = NULL;
+	}
+	return result;
+}
+
+int
+auth_pam_open_session(struct auth_user *u, const char **error_r)
+{
+	struct auth_pam *p = u->pam;
+	int rc;
+
+	if (p == NULL)
+		return 0;
+	rc = pam_setcred(p->h, PAM_ESTABLISH_CRED | PAM_SILENT);
+	p->last_rc = rc;
+	if (rc != PAM_SUCCESS) {
+		snprintf(error_buf, sizeof error_buf, "pam_setcred: %s",
+			 pam_strerror(p->h, rc));
+		*error_r = error_buf;
+		return -1;
+	}
+	p->cred = true;
+	rc = pam_open_session(p->h, PAM_SILENT);
+	p->last_rc = rc;
+	if (rc != PAM_SUCCESS) {
+		snprintf(error_buf, sizeof error_buf, "pam_open_session: %s",
+			 pam_strerror(p->h, rc));
+		*error_r = error_buf;
+		return -1;
+	}
+	p->session = true;
+	return 0;
+}
+
+void
+auth_pam_end(struct auth_user *u)
+{
+	struct auth_pam *p = u->pam;
+	int rc;
+
+	if (p == NULL)
+		return;
+	if (p->session) {
+		rc = pam_close_session(p->h, PAM_SILENT);
+		if (rc != PAM_SUCCESS)
+			mu_log(MU_LOG_WARNING, "pam_close_session: %s",
+			       pam_strerror(p->h, rc));
+	}
+	if (p->cred) {
+		rc = pam_setcred(p->h, PAM_DELETE_CRED | PAM_SILENT);
+		if (rc != PAM_SUCCESS)
+			mu_log(MU_LOG_WARNING, "pam_setcred(PAM_DELETE_CRED): %s",
+			       pam_strerror(p->h, rc));
+	}
+	pam_free(p, p->last_rc);
+	u->pam = NULL;
 }

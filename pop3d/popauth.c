@@ -264,15 +264,50 @@ compact_and_close(struct userdb *db)
 	close_db(db);
 }
 
+/* The SCRAM keys of password into rec, replacing any there. */
+static void
+make_scram_keys(const char *password, struct userdb_record *rec,
+		const char *user)
+{
+	for (int h = 0; h < USERDB_SCRAM_HASHES; h++) {
+		const char *error;
+		int rc;
+
+		userdb_scram_free(&rec->scram[h]);
+		rc = userdb_scram_make(password, (enum userdb_scram_hash)h,
+				       &rec->scram[h], &error);
+		if (rc < 0)
+			fail("%s", error);
+		if (rc == 0 && h == 0)
+			fprintf(stderr, "popauth: warning: SASLprep refuses this "
+				"password: %s cannot use SCRAM, only PLAIN, LOGIN "
+				"and USER/PASS\n", user);
+	}
+}
+
+/* Keep the summary record (userdb.h) true to the records, then compact
+ * and close. */
+static void
+summarise_and_close(struct userdb *db)
+{
+	const char *error;
+
+	if (userdb_summary_update(db, &error) < 0)
+		fail("%s", error);
+	compact_and_close(db);
+}
+
 static int
 do_add(const struct options *o)
 {
-	struct userdb_record rec = { NULL, NULL, NULL };
+	struct userdb_record rec;
 	const char *error;
 	char *password = get_password(o);
 
+	memset(&rec, 0, sizeof rec);
 	if (userdb_hash_password(password, &rec.hash, &error) < 0)
 		fail("%s", error);
+	make_scram_keys(password, &rec, o->user);
 	if (o->apop)
 		rec.secret = mu_xstrdup(password);
 	if (o->mailbox != NULL)
@@ -283,21 +318,24 @@ do_add(const struct options *o)
 	if (userdb_store(db, o->user, &rec, &error) < 0)
 		fail("%s", error);
 	userdb_record_free(&rec);
-	compact_and_close(db);
+	summarise_and_close(db);
 	return 0;
 }
 
 static int
 do_modify(const struct options *o)
 {
-	struct userdb_record rec;
+	struct userdb_record rec, fresh;
 	const char *error;
 	char *hash;
-	/* The password first: a prompt must not keep the database locked. */
+	/* The password first: a prompt must not keep the database locked;
+	 * the slow hashes too. */
 	char *password = get_password(o);
 
 	if (userdb_hash_password(password, &hash, &error) < 0)
 		fail("%s", error);
+	memset(&fresh, 0, sizeof fresh);
+	make_scram_keys(password, &fresh, o->user);
 
 	struct userdb *db = open_db(o->db, USERDB_WRITE);
 	int found = userdb_lookup(db, o->user, &rec, &error);
@@ -311,11 +349,15 @@ do_modify(const struct options *o)
 		burn(rec.secret);
 		rec.secret = mu_xstrdup(password);
 	}
+	for (int h = 0; h < USERDB_SCRAM_HASHES; h++) {
+		userdb_scram_free(&rec.scram[h]);
+		rec.scram[h] = fresh.scram[h];
+	}
 	burn(password);
 	if (userdb_store(db, o->user, &rec, &error) < 0)
 		fail("%s", error);
 	userdb_record_free(&rec);
-	compact_and_close(db);
+	summarise_and_close(db);
 	return 0;
 }
 
@@ -330,7 +372,7 @@ do_delete(const struct options *o)
 		fail("%s", error);
 	if (removed == 0)
 		fail("no such user: %s", o->user);
-	compact_and_close(db);
+	summarise_and_close(db);
 	return 0;
 }
 

@@ -1,8 +1,11 @@
 /* QUIT -- RFC 1939 sections 5 (AUTHORIZATION) and 6 (the UPDATE state). */
 #include "config.h"
 
+#include <time.h>
+
 #include "libmu/log.h"
 #include "pop3d/cmd.h"
+#include "pop3d/lifecycle.h"
 #include "pop3d/reply.h"
 
 int
@@ -13,12 +16,14 @@ cmd_quit(struct session *s, int argc, char **argv)
 	uint64_t octets;
 
 	s->closing = true;
+	session_end_set(s, SESSION_END_QUIT);
 	if (s->state == STATE_AUTHORIZATION)
 		return reply_ok(s, "%s POP3 server signing off", s->host_id);
 
 	/* Section 6: deletions happen in UPDATE, and only on QUIT; the +OK
 	 * comes after they are done, so a client that saw it knows */
 	s->state = STATE_UPDATE;
+	maildrop_expire(s, time(NULL));         /* RFC 2449 section 6.7 */
 	maildrop_totals(s, &count, &octets);
 	total = mu_mailbox_count(s->mbox);
 	if (mu_mailbox_commit(s->mbox, &error) < 0) {
@@ -29,6 +34,7 @@ cmd_quit(struct session *s, int argc, char **argv)
 	}
 	mu_log(MU_LOG_INFO, "QUIT: %zu of %zu messages deleted, %zu left",
 	       total - count, total, count);
+	s->deleted_count = total - count;       /* for the summary line */
 	if (count == 0)
 		return reply_ok(s, "%s POP3 server signing off (maildrop empty)",
 				s->host_id);

@@ -15,7 +15,10 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
+#include "pop3d/mask.h"
 #include "pop3d/reply.h"
+#include "pop3d/sessionlog.h"
+#include "pop3d/telemetry.h"
 
 static const char *const error_texts[] = {
 	[ERR_UNKNOWN_COMMAND] = "unknown command",
@@ -61,38 +64,41 @@ reply_flush(struct session *s)
 		(int)s->cfg->conn_timeout * 1000;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	while (done < s->out_len) {
-		ssize_t n = write(s->out_fd, s->outbuf + done, s->out_len - done);
+		const char *error = "unknown error";
+		ssize_t n = conn_write(&s->conn, s->outbuf + done,
+				       s->out_len - done, &error);
 
 		if (n > 0) {
 			done += (size_t)n;
 			continue;
 		}
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd pfd = { .fd = s->out_fd, .events = POLLOUT };
-			int wait_ms = -1, r;
+		if (n == CONN_AGAIN) {
+			int wait_ms = -1;
 
 			if (limit_ms >= 0) {
 				wait_ms = limit_ms - elapsed_ms(&start);
 				if (wait_ms <= 0) {
 					mu_log(MU_LOG_NOTICE, "client stopped reading "
 					       "for %u s; closing", s->cfg->conn_timeout);
+					session_end_set(s, SESSION_END_STALLED);
 					goto fail;
 				}
 			}
-			r = poll(&pfd, 1, wait_ms);
-			if (r < 0 && errno != EINTR) {
-				mu_log(MU_LOG_ERR, "poll for output: %s",
-				       strerror(errno));
+			if (session_stop_requested) {
+				session_end_set(s, SESSION_END_SHUTDOWN);
+				goto fail;
+			}
+			if (conn_wait(&s->conn, CONN_OUT, wait_ms, &error) < 0) {
+				mu_log(MU_LOG_ERR, "poll for output: %s", error);
 				goto fail;
 			}
 			continue;
 		}
-		if (errno == EPIPE || errno == ECONNRESET)
+		if (n == CONN_CLOSED) {
 			mu_log(MU_LOG_INFO, "client closed the connection");
-		else
-			mu_log(MU_LOG_ERR, "write to client: %s", strerror(errno));
+			session_end_set(s, SESSION_END_DROPPED);
+		} else
+			mu_log(MU_LOG_ERR, "write to client: %s", error);
 		goto fail;
 	}
 	s->out_len = 0;
@@ -126,6 +132,32 @@ out_append(struct session *s, const void *data, size_t len)
 	return 0;
 }
 
+/* What the operation side keeps of a reply line: the status line for
+ * pop3_cmd_debug, and every line for the transcript (a SASL challenge
+ * masked while the exchange is secret). */
+static void
+note_reply(struct session *s, const char *prefix, const char *line,
+	   size_t len)
+{
+	bool status = strcmp(prefix, "+OK ") == 0 || strcmp(prefix, "-ERR ") == 0;
+
+	if (status) {
+		size_t n = len < sizeof s->last_reply ? len :
+			sizeof s->last_reply - 1;
+
+		memcpy(s->last_reply, line, n);
+		s->last_reply[n] = '\0';
+		s->last_reply_ok = prefix[0] == '+';
+	}
+	if (s->telemetry == NULL)
+		return;
+	if (s->secret_input && len >= 2 && line[0] == '+' && line[1] == ' ')
+		telemetry_record(s->telemetry, TELEMETRY_SERVER, "+ " MASK_TEXT,
+				 strlen("+ " MASK_TEXT));
+	else
+		telemetry_record(s->telemetry, TELEMETRY_SERVER, line, len);
+}
+
 /* Format one reply line: prefix, text, CRLF, at most POP3_REPLY_MAX
  * octets.  Bytes that would break the line structure (CR, LF, other
  * controls from, say, a user name) become '?'; the line is appended in
@@ -154,6 +186,7 @@ put_line(struct session *s, const char *prefix, const char *fmt, va_list ap)
 	for (size_t i = plen; i < len; i++)
 		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
+	note_reply(s, prefix, line, len);
 	line[len++] = '\r';
 	line[len++] = '\n';
 	if (s->out_len + len > sizeof s->outbuf)
@@ -191,6 +224,31 @@ reply_error(struct session *s, enum reply_error e)
 	return reply_err(s, "%s", error_texts[e]);
 }
 
+int
+reply_continue(struct session *s, const char *challenge)
+{
+	char line[POP3_REPLY_MAX];
+	size_t len = strlen(challenge);
+
+	/* the space stays even before an empty challenge: "+ " */
+	if (len > sizeof line - 4)
+		len = sizeof line - 4;
+	line[0] = '+';
+	line[1] = ' ';
+	memcpy(line + 2, challenge, len);
+	len += 2;
+	for (size_t i = 2; i < len; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = '?';
+	note_reply(s, "+ ", line, len);
+	line[len++] = '\r';
+	line[len++] = '\n';
+	if (s->out_len + len > sizeof s->outbuf)
+		(void)reply_flush(s);
+	(void)out_append(s, line, len);
+	return 0;
+}
+
 void
 reply_line(struct session *s, const char *fmt, ...)
 {
@@ -209,6 +267,7 @@ reply_line(struct session *s, const char *fmt, ...)
 void
 reply_end_multi(struct session *s)
 {
+	telemetry_record(s->telemetry, TELEMETRY_SERVER, ".", 1);
 	(void)out_append(s, ".\r\n", 3);
 }
 
@@ -254,5 +313,8 @@ reply_message(struct session *s, struct mu_msgstream *st, uint64_t body_lines,
 		}
 	}
 	*octets_r = octets;
+	/* a transcript keeps the dialogue, not the mail */
+	telemetry_note(s->telemetry, "message text, %llu octets",
+		       (unsigned long long)octets);
 	return s->out_failed ? -1 : 0;
 }

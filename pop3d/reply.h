@@ -35,6 +35,9 @@ int reply_err(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 int reply_error(struct session *s, enum reply_error e);
 
+/* A SASL challenge (RFC 5034 section 4): "+ " and the base64 text. */
+int reply_continue(struct session *s, const char *challenge);
+
 /* A line of a multi-line response (dot-stuffed), and its final ".". */
 void reply_line(struct session *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -41,5 +41,7 @@ cmd_retr(struct session *s, int argc, char **argv)
 	}
 	reply_end_multi(s);
 	mu_mailbox_set_seen(s->mbox, idx);
+	s->retr_count++;                /* for the summary line */
+	s->retr_octets += sent;
 	return 0;
 }

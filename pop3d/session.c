@@ -19,8 +19,15 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/cmd.h"
+#include "pop3d/mask.h"
+#include "pop3d/net.h"
+#include "pop3d/privsep.h"
+#include "pop3d/proxy.h"
 #include "pop3d/reply.h"
 #include "pop3d/session.h"
+#include "pop3d/sessionlog.h"
+#include "pop3d/telemetry.h"
+#include "pop3d/tls.h"
 
 enum line_status {
 	LINE_OK,
@@ -29,6 +36,7 @@ enum line_status {
 	LINE_EOF,
 	LINE_TIMEOUT,
 	LINE_FLOOD,             /* POP3_FLOOD_MAX octets without a line end */
+	LINE_SHUTDOWN,          /* SIGTERM while waiting for the client */
 	LINE_ERROR,
 };
 
@@ -50,17 +58,23 @@ log_quote(const char *text, char *buf, size_t size)
 	return buf;
 }
 
+/* Every line about a client starts with the same prefix, so one
+ * fail2ban regex finds the address in all of them (doc/pop3d.8, LOGS):
+ * "[client ADDR port N user NAME]", port and user when known. */
 void
 session_set_log_prefix(struct session *s)
 {
-	char name[64];
+	char name[64], port[24] = "";
 
+	if (s->client_port != 0)
+		snprintf(port, sizeof port, " port %u", s->client_port);
 	if (s->logged_in)
-		snprintf(s->log_prefix, sizeof s->log_prefix, "[client %s user %s]",
-			 s->client, log_quote(s->user.name, name, sizeof name));
+		snprintf(s->log_prefix, sizeof s->log_prefix,
+			 "[client %s%s user %s]", s->client, port,
+			 log_quote(s->user.name, name, sizeof name));
 	else
-		snprintf(s->log_prefix, sizeof s->log_prefix, "[client %s]",
-			 s->client);
+		snprintf(s->log_prefix, sizeof s->log_prefix, "[client %s%s]",
+			 s->client, port);
 	mu_log_set_prefix(s->log_prefix);
 }
 
@@ -119,34 +133,59 @@ fill_input(struct session *s, const struct timespec *start)
 	if (reply_flush(s) < 0)
 		return LINE_ERROR;
 	for (;;) {
-		struct pollfd pfd = { .fd = s->in_fd, .events = POLLIN };
 		int wait_ms = idle_ms_left(s, start);
+		const char *error = "unknown error";
 		ssize_t n;
+		int r;
 
+		if (session_stop_requested)
+			return LINE_SHUTDOWN;
 		if (wait_ms == 0)
 			return LINE_TIMEOUT;
-		if (poll(&pfd, 1, wait_ms) < 0) {
-			if (errno == EINTR)
-				continue;
-			mu_log(MU_LOG_ERR, "poll for input: %s", strerror(errno));
+		/* through the transport: TLS may hold decrypted input that
+		 * poll() cannot see (conn.c) */
+		r = conn_wait(&s->conn, CONN_IN, wait_ms, &error);
+		if (r < 0) {
+			mu_log(MU_LOG_ERR, "poll for input: %s", error);
 			return LINE_ERROR;
 		}
-		if (pfd.revents == 0)
+		if (r == 0)
 			continue;       /* the loop re-checks the deadline */
-		n = read(s->in_fd, s->inbuf + s->in_len,
-			 sizeof s->inbuf - s->in_len);
+		n = conn_read(&s->conn, s->inbuf + s->in_len,
+			      sizeof s->inbuf - s->in_len, &error);
 		if (n > 0) {
 			s->in_len += (size_t)n;
 			return LINE_OK;
 		}
-		if (n == 0 || errno == ECONNRESET) {
+		if (n == 0) {
 			s->in_eof = true;
 			return LINE_EOF;
 		}
-		if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK)
+		if (n == CONN_AGAIN)
 			continue;
-		mu_log(MU_LOG_ERR, "read from client: %s", strerror(errno));
+		mu_log(MU_LOG_ERR, "read from client: %s", error);
 		return LINE_ERROR;
+	}
+}
+
+/* The transcript (telemetry_dir) gets every line the client sends,
+ * masked by the same rule as the log. */
+static void
+record_input(struct session *s, enum line_status r, const char *line)
+{
+	char masked[POP3_LINE_MAX + 1];
+
+	if (s->telemetry == NULL)
+		return;
+	if (r == LINE_OK) {
+		mask_client_line(line, s->secret_input, masked,
+				 sizeof masked);
+		telemetry_record(s->telemetry, TELEMETRY_CLIENT, masked,
+				 strlen(masked));
+	} else if (r == LINE_TOO_LONG) {
+		telemetry_note(s->telemetry, "overlong line discarded");
+	} else if (r == LINE_NUL) {
+		telemetry_note(s->telemetry, "line with a NUL byte discarded");
 	}
 }
 
@@ -156,7 +195,7 @@ fill_input(struct session *s, const struct timespec *start)
  * never be taken for two commands; memory stays bounded whatever the
  * client sends. */
 static enum line_status
-read_line(struct session *s)
+read_line_into(struct session *s, char *buf, size_t max)
 {
 	struct timespec start;
 	size_t skipped = 0;     /* octets of an overlong line dropped so far */
@@ -174,20 +213,24 @@ read_line(struct session *s)
 			s->in_off += len + 1;
 			if (skipped == 0 && len > 0 && p[len - 1] == '\r')
 				len--;
-			if (skipped > 0 || len > POP3_LINE_MAX)
+			if (skipped > 0 || len > max)
 				r = LINE_TOO_LONG;
 			else if (memchr(p, '\0', len) != NULL)
 				r = LINE_NUL;
 			else {
-				memcpy(s->line, p, len);
-				s->line[len] = '\0';
+				memcpy(buf, p, len);
+				buf[len] = '\0';
 				r = LINE_OK;
 			}
 			/* the line may be a password: leave no copy behind */
 			explicit_bzero(p, len);
+			record_input(s, r, buf);
 			return r;
 		}
-		if (skipped > 0 || avail > POP3_LINE_MAX + 1) {
+		/* a line longer than the buffer can hold is skipped as it
+		 * comes; a shorter one waits in the buffer for its end */
+		if (skipped > 0 || avail > max + 1 ||
+		    avail >= sizeof s->inbuf) {
 			skipped += avail;
 			explicit_bzero(p, avail);
 			s->in_off = s->in_len;
@@ -202,34 +245,55 @@ read_line(struct session *s)
 	}
 }
 
-static void
-make_apop_timestamp(struct session *s)
+static enum line_status
+read_line(struct session *s)
 {
-	unsigned long long rnd;
-
-	/* RFC 1939 section 7: unique per greeting; the random part keeps
-	 * it unpredictable even when PIDs and seconds repeat */
-	if (getrandom(&rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-		struct timespec now;
-
-		clock_gettime(CLOCK_REALTIME, &now);
-		rnd = (unsigned long long)now.tv_nsec * 2654435761ULL ^
-			(unsigned long long)getpid() << 32;
-	}
-	snprintf(s->apop_timestamp, sizeof s->apop_timestamp,
-		 "<%ld.%lld.%016llx@%s>", (long)getpid(), (long long)time(NULL),
-		 rnd, s->host_id);
+	return read_line_into(s, s->line, POP3_LINE_MAX);
 }
 
+int
+session_read_response(struct session *s, char *buf, size_t size)
+{
+	switch (read_line_into(s, buf, size - 1)) {
+	case LINE_OK:
+		return 1;
+	case LINE_TOO_LONG:
+	case LINE_NUL:
+		return 0;
+	case LINE_FLOOD:
+		mu_log(MU_LOG_NOTICE, "%d octets without a line end; closing",
+		       POP3_FLOOD_MAX);
+		session_end_set(s, SESSION_END_FLOOD);
+		return -1;
+	case LINE_TIMEOUT:
+		mu_log(MU_LOG_INFO, "idle for %u s; closing",
+		       s->cfg->conn_timeout);
+		session_end_set(s, SESSION_END_TIMEOUT);
+		reply_error(s, ERR_IDLE_TIMEOUT);
+		return -1;
+	case LINE_SHUTDOWN:
+		session_end_set(s, SESSION_END_SHUTDOWN);
+		return -1;
+	case LINE_EOF:
+		mu_log(MU_LOG_INFO, "connection closed");
+		session_end_set(s, SESSION_END_DROPPED);
+		return -1;
+	case LINE_ERROR:
+		break;
+	}
+	session_end_set(s, SESSION_END_ERROR);
+	return -1;
+}
+
+/* The APOP timestamp is the monitor's (privsep.c): it checks digests
+ * against its own copy, never against one the network side sends. */
 static void
 send_greeting(struct session *s)
 {
-	if (auth_apop_offered(s->cfg)) {
-		make_apop_timestamp(s);
+	if (s->apop_timestamp[0] != '\0') {
 		reply_ok(s, "%s POP3 server ready %s", s->host_id,
 			 s->apop_timestamp);
 	} else {
-		s->apop_timestamp[0] = '\0';
 		reply_ok(s, "%s POP3 server ready", s->host_id);
 	}
 }
@@ -237,28 +301,60 @@ send_greeting(struct session *s)
 static void
 session_loop(struct session *s)
 {
+	char masked[POP3_LINE_MAX + 1];
+
 	for (;;) {
 		switch (read_line(s)) {
 		case LINE_OK:
-			if (cmd_dispatch(s, s->line) < 0)
+			/* masked before the handler runs: PASS wipes its
+			 * argument */
+			if (s->cfg->cmd_debug > 0)
+				mask_client_line(s->line, false, masked,
+						 sizeof masked);
+			if (cmd_dispatch(s, s->line) < 0) {
+				/* a login hands the session over (privsep.h):
+				 * the command worked, and its +OK comes from
+				 * the transaction process */
+				if (s->handed_over) {
+					if (s->cfg->cmd_debug > 1)
+						mu_log(MU_LOG_NOTICE, "command "
+						       "\"%s\": +OK (logged in)",
+						       masked);
+					return;
+				}
+				session_end_set(s, SESSION_END_ERROR);
 				return;
+			}
 			explicit_bzero(s->line, sizeof s->line);
+			if (s->cfg->cmd_debug > 0)
+				session_log_command(s, masked);
 			break;
 		case LINE_TOO_LONG:
 			reply_error(s, ERR_LINE_TOO_LONG);
+			session_log_command(s, "(overlong line)");
 			break;
 		case LINE_NUL:
 			reply_error(s, ERR_NUL_BYTE);
+			session_log_command(s, "(line with a NUL byte)");
 			break;
 		case LINE_FLOOD:
 			mu_log(MU_LOG_NOTICE, "%d octets without a line end; "
 			       "closing", POP3_FLOOD_MAX);
+			session_end_set(s, SESSION_END_FLOOD);
 			reply_error(s, ERR_LINE_TOO_LONG);
 			return;
 		case LINE_TIMEOUT:
 			mu_log(MU_LOG_INFO, "idle for %u s; closing",
 			       s->cfg->conn_timeout);
+			session_end_set(s, SESSION_END_TIMEOUT);
 			reply_error(s, ERR_IDLE_TIMEOUT);
+			return;
+		case LINE_SHUTDOWN:
+			/* closed without a word: RFC 1939 has no unsolicited
+			 * reply, and a client sending a command just now
+			 * would take one for its answer */
+			mu_log(MU_LOG_INFO, "server stopping; closing");
+			session_end_set(s, SESSION_END_SHUTDOWN);
 			return;
 		case LINE_EOF:
 			if (s->state == STATE_TRANSACTION)
@@ -266,15 +362,24 @@ session_loop(struct session *s)
 				       "QUIT; no change made to the mailbox");
 			else
 				mu_log(MU_LOG_INFO, "connection closed");
+			/* a stop closes the connection from our side too
+			 * (privsep: the network process may end first) */
+			session_end_set(s, session_stop_requested ?
+					SESSION_END_SHUTDOWN : SESSION_END_DROPPED);
 			return;
 		case LINE_ERROR:
+			session_end_set(s, SESSION_END_ERROR);
 			return;
 		}
-		if (s->closing || s->out_failed)
+		if (s->closing || s->out_failed) {
+			/* QUIT recorded its own end; this is anything else */
+			session_end_set(s, SESSION_END_ERROR);
 			return;
+		}
 		if (s->bad_commands >= POP3_MAX_BAD_COMMANDS) {
 			mu_log(MU_LOG_NOTICE, "%u bad commands in a row; closing",
 			       s->bad_commands);
+			session_end_set(s, SESSION_END_TOO_MANY_ERRORS);
 			reply_error(s, ERR_TOO_MANY_ERRORS);
 			return;
 		}
@@ -320,27 +425,102 @@ session_free(struct session *s)
 	free(s->mailbox_url);
 	session_forget_pending_user(s);
 	explicit_bzero(s->inbuf, sizeof s->inbuf);
+	telemetry_free(s->telemetry);
 	mu_log_set_prefix(NULL);
 	free(s);
 }
 
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	session_stop_requested = 1;
+}
+
+/* SIGTERM (the daemon stopping, or an administrator) and SIGINT end the
+ * session at its next wait for the client, with a summary line and
+ * without committing (RFC 1939 section 6: only QUIT commits).  No
+ * SA_RESTART, so that a wait in progress returns at once. */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGINT, &sa, NULL) < 0)
+		mu_log(MU_LOG_WARNING, "sigaction: %s", strerror(errno));
+}
+
+/* pop3_accept_haproxy = 2, or -H: a PROXY v2 header comes before
+ * anything else, and its source address is the client from now on (for
+ * logs, blocks and telemetry).  A missing, truncated, malformed or late
+ * header ends the connection without a greeting.  0, or -1 when the
+ * session must end. */
+static int
+read_proxy_header(struct session *s)
+{
+	struct proxy_v2_info info;
+	const char *error = "unknown error";
+	char proxy[SESSION_CLIENT_MAX];
+	unsigned proxy_port = s->client_port;
+	int timeout_ms = s->cfg->conn_timeout == 0 ? -1 :
+		s->cfg->conn_timeout > 86400 ? 86400000 :
+		(int)s->cfg->conn_timeout * 1000;
+
+	if (proxy_v2_read(s->in_fd, timeout_ms, &session_stop_requested, &info,
+			  &error) < 0) {
+		mu_log(MU_LOG_NOTICE, "PROXY v2 header refused: %s; closing "
+		       "without greeting", error);
+		session_end_set(s, SESSION_END_PROXY);
+		return -1;
+	}
+	if (info.local) {
+		mu_log(MU_LOG_INFO, "PROXY v2 header without a client address "
+		       "(LOCAL); the connection is the proxy's own");
+		return 0;
+	}
+	snprintf(proxy, sizeof proxy, "%s", s->client);
+	net_addr_format((const struct sockaddr *)&info.src, info.src_len,
+			s->client, sizeof s->client);
+	s->client_port = net_addr_port((const struct sockaddr *)&info.src,
+				       info.src_len);
+	session_set_log_prefix(s);
+	mu_log(MU_LOG_INFO, "connection through proxy %s port %u", proxy,
+	       proxy_port);
+	return 0;
+}
+
 int
-session_run(const struct mu_config *cfg, int in_fd, int out_fd,
-	    const char *client)
+session_run(const struct mu_config *cfg, const struct session_conn *conn)
 {
 	struct session *s = mu_xcalloc(1, sizeof *s);
+	int in_fd = conn->in_fd, out_fd = conn->out_fd;
 	int in_flags = -1, out_flags = -1, status = 0;
 
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	catch_stop_signals();
 	s->cfg = cfg;
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
 	s->state = STATE_AUTHORIZATION;
-	snprintf(s->client, sizeof s->client, "%s", client);
+	snprintf(s->client, sizeof s->client, "%s", conn->client);
+	s->client_port = conn->client_port;
+	s->implicit_tls = conn->implicit_tls;
 	session_set_log_prefix(s);
 	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
 		snprintf(s->host_id, sizeof s->host_id, "%s", cfg->host_id);
 	else if (gethostname(s->host_id, sizeof s->host_id - 1) < 0)
 		snprintf(s->host_id, sizeof s->host_id, "localhost");
+	/* Before a byte from the client is read: the monitor stays
+	 * privileged, this process goes on as running_identity
+	 * (doc/privsep.md) */
+	if (privsep_split(s, conn) < 0) {
+		status = 1;
+		goto out;
+	}
 
 	if (set_nonblocking(in_fd, &in_flags) < 0 ||
 	    (out_fd != in_fd && set_nonblocking(out_fd, &out_flags) < 0)) {
@@ -348,10 +528,37 @@ session_run(const struct mu_config *cfg, int in_fd, int out_fd,
 		goto out;
 	}
 	set_nodelay(out_fd);
+	conn_init(&s->conn, s->in_fd, s->out_fd);
+	/* the PROXY header comes before anything else, TLS included: the
+	 * proxy writes it ahead of the client's bytes */
+	if (conn->proxy_v2 &&
+	    (read_proxy_header(s) < 0 || privsep_send_client(s) < 0))
+		goto end;
+	s->telemetry = telemetry_new(cfg->telemetry_dir);
+	telemetry_note(s->telemetry, "connection from %s port %u, pid %ld%s",
+		       s->client, s->client_port, (long)getpid(),
+		       s->implicit_tls ? ", implicit TLS" : "");
 	mu_log(MU_LOG_INFO, "session start");
-	send_greeting(s);
-	session_loop(s);
+	/* RFC 8314 section 3.3: on a POP3S connection the TLS handshake
+	 * comes first; a client that fails it gets no greeting at all */
+	if (!s->implicit_tls || tls_session_start(s) == 0) {
+		send_greeting(s);
+		session_loop(s);
+		/* logged in: the transaction process serves the session,
+		 * through us */
+		if (s->handed_over)
+			privsep_relay(s);
+	} else {
+		session_end_set(s, SESSION_END_TLS);
+	}
 	(void)reply_flush(s);
+	conn_end(&s->conn);
+end:
+	/* after a login the transaction process logs the summary */
+	if (!s->handed_over)
+		session_log_summary(s);
+	telemetry_note(s->telemetry, "session end: %s",
+		       session_end_name(s->end));
 out:
 	/* restore what we changed: in inetd mode with a terminal or a pipe
 	 * the file descriptions may be shared with other processes */
@@ -359,6 +566,67 @@ out:
 		(void)fcntl(in_fd, F_SETFL, in_flags);
 	if (out_flags >= 0)
 		(void)fcntl(out_fd, F_SETFL, out_flags);
+	session_free(s);
+	return status;
+}
+
+int
+session_run_transaction(const struct mu_config *cfg, int fd,
+			const char *client, unsigned client_port,
+			struct auth_user *user, struct telemetry *telemetry,
+			const char *input, size_t input_len,
+			void (*report)(void *ctx, const char *refusal),
+			void *ctx)
+{
+	struct session *s = mu_xcalloc(1, sizeof *s);
+	int flags = -1, status = 0;
+
+	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->cfg = cfg;
+	s->in_fd = s->out_fd = fd;
+	s->monitor_fd = s->data_fd = -1;
+	s->state = STATE_AUTHORIZATION;
+	snprintf(s->client, sizeof s->client, "%s", client);
+	s->client_port = client_port;
+	s->telemetry = telemetry;
+	session_set_log_prefix(s);
+	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
+		snprintf(s->host_id, sizeof s->host_id, "%s", cfg->host_id);
+	else if (gethostname(s->host_id, sizeof s->host_id - 1) < 0)
+		snprintf(s->host_id, sizeof s->host_id, "localhost");
+	if (set_nonblocking(fd, &flags) < 0) {
+		report(ctx, "[SYS/TEMP] cannot open mailbox");
+		status = 1;
+		goto out;
+	}
+	conn_init(&s->conn, fd, fd);
+	/* the reply stays in the buffer until we know which it is: a
+	 * refusal goes to the client through the network process, which
+	 * stays in AUTHORIZATION */
+	(void)session_login(s, user);
+	if (s->state != STATE_TRANSACTION) {
+		const char *text = s->last_reply;
+
+		if (strncmp(text, "-ERR ", 5) == 0)
+			text += 5;
+		report(ctx, text[0] != '\0' ? text :
+		       "[SYS/TEMP] cannot open mailbox");
+		s->out_len = 0;
+		goto out;
+	}
+	report(ctx, NULL);
+	/* pipelined after the login: served before the first flush, so
+	 * their replies leave with the login's in one write */
+	if (input != NULL && input_len > 0 && input_len <= sizeof s->inbuf) {
+		memcpy(s->inbuf, input, input_len);
+		s->in_len = input_len;
+	}
+	session_loop(s);
+	(void)reply_flush(s);
+	session_log_summary(s);
+	telemetry_note(s->telemetry, "session end: %s",
+		       session_end_name(s->end));
+out:
 	session_free(s);
 	return status;
 }

@@ -7,6 +7,7 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/cmd.h"
+#include "pop3d/privsep.h"
 #include "pop3d/reply.h"
 
 int
@@ -22,32 +23,17 @@ cmd_user(struct session *s, int argc, char **argv)
 int
 cmd_pass(struct session *s, int argc, char **argv)
 {
-	struct auth_user user;
-	enum auth_result r;
-	const char *error = "unknown reason";
-	char name[64];
+	enum privsep_verdict v;
 
 	if (s->pending_user == NULL)
 		return reply_err(s, "USER first");
-	log_quote(s->pending_user, name, sizeof name);
-
-	memset(&user, 0, sizeof user);
-	r = auth_password(s->cfg, s->pending_user, argv[0], &user, &error);
+	/* the monitor decides, and answers failures after the same delay
+	 * whether the user exists or not (doc/privsep.md) */
+	v = privsep_login_pass(s, s->pending_user, argv[0]);
 	/* RFC 1939: after a failed PASS the client starts again with USER */
 	session_forget_pending_user(s);
 	explicit_bzero(argv[0], strlen(argv[0]));
-
-	switch (r) {
-	case AUTH_OK:
-		return session_login(s, &user);
-	case AUTH_TEMPFAIL:
-		mu_log(MU_LOG_ERR, "USER/PASS for \"%s\": authentication "
-		       "unavailable: %s", name, error);
-		return reply_error(s, ERR_AUTH_TEMPFAIL);
-	case AUTH_FAIL:
-		break;
-	}
-	mu_log(MU_LOG_NOTICE, "USER/PASS failed for \"%s\": %s", name, error);
-	session_auth_fail_delay();
-	return reply_error(s, ERR_AUTH_FAILED);
+	/* logged in: the transaction process has the session, relayed once
+	 * the command loop ends (session.c) */
+	return v == PRIVSEP_LOGGED_IN || v == PRIVSEP_END ? -1 : 0;
 }

@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <gdbm.h>
 #include <gnutls/gnutls.h>
+#include <gnutls/crypto.h>
+#include <gsasl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,8 +248,11 @@ userdb_list(struct userdb *db, char ***names_r, size_t *count_r,
 	datum key = gdbm_firstkey(db->dbf);
 
 	while (key.dptr != NULL) {
-		names = mu_xreallocarray(names, count + 1, sizeof *names);
-		names[count++] = mu_xstrndup(key.dptr, (size_t)key.dsize);
+		/* ":summary" and any later bookkeeping key is not a user */
+		if (key.dsize > 0 && key.dptr[0] != ':') {
+			names = mu_xreallocarray(names, count + 1, sizeof *names);
+			names[count++] = mu_xstrndup(key.dptr, (size_t)key.dsize);
+		}
 		datum next = gdbm_nextkey(db->dbf, key);
 		free(key.dptr);
 		key = next;
@@ -277,12 +282,29 @@ free_secret(char *s)
 }
 
 void
+userdb_scram_free(struct userdb_scram *sc)
+{
+	free(sc->salt);
+	free_secret(sc->stored_key);
+	free_secret(sc->server_key);
+	memset(sc, 0, sizeof *sc);
+}
+
+void
 userdb_record_free(struct userdb_record *rec)
 {
 	free(rec->hash);
 	free_secret(rec->secret);
 	free(rec->mailbox);
 	rec->hash = rec->secret = rec->mailbox = NULL;
+	for (int i = 0; i < USERDB_SCRAM_HASHES; i++)
+		userdb_scram_free(&rec->scram[i]);
+}
+
+const char *
+userdb_scram_name(enum userdb_scram_hash hash)
+{
+	return hash == USERDB_SCRAM_SHA1 ? "scram-sha-1" : "scram-sha-256";
 }
 
 char *
@@ -309,6 +331,15 @@ userdb_record_encode(const struct userdb_record *rec, size_t *len_r)
 	}
 	if (rec->mailbox != NULL)
 		mu_buf_appendf(&b, "mailbox=%s\n", rec->mailbox);
+	for (int i = 0; i < USERDB_SCRAM_HASHES; i++) {
+		const struct userdb_scram *sc = &rec->scram[i];
+
+		if (sc->iterations > 0)
+			mu_buf_appendf(&b, "%s=%u,%s,%s,%s\n",
+				       userdb_scram_name((enum userdb_scram_hash)i),
+				       sc->iterations, sc->salt, sc->stored_key,
+				       sc->server_key);
+	}
 	*len_r = b.len;
 	mu_buf_append(&b, "", 1);       /* NUL for callers that want a string */
 	return b.data;
@@ -336,14 +367,73 @@ decode_secret(const char *b64, size_t len, const char **error_r)
 	return secret;
 }
 
+/* base64 text of exactly want octets (0: any non-empty) */
+static bool
+is_base64_of(const char *text, size_t len, size_t want)
+{
+	gnutls_datum_t in = { (unsigned char *)text, (unsigned)len };
+	gnutls_datum_t out = { NULL, 0 };
+	bool ok;
+
+	if (len == 0 || gnutls_base64_decode2(&in, &out) < 0)
+		return false;
+	ok = out.size > 0 && (want == 0 || out.size == want);
+	gnutls_free(out.data);
+	return ok;
+}
+
+/* "<iterations>,<salt>,<StoredKey>,<ServerKey>" */
+static int
+decode_scram(const char *text, size_t len, enum userdb_scram_hash hash,
+	     struct userdb_scram *sc, const char **error_r)
+{
+	size_t keylen = hash == USERDB_SCRAM_SHA1 ? 20 : 32;
+	const char *part[4], *end = text + len;
+	size_t plen[4];
+	unsigned long iter = 0;
+
+	for (int i = 0; i < 4; i++) {
+		const char *comma = i < 3 ? memchr(text, ',', (size_t)(end - text))
+			: end;
+
+		if (comma == NULL)
+			goto bad;
+		part[i] = text;
+		plen[i] = (size_t)(comma - text);
+		text = comma < end ? comma + 1 : end;
+	}
+	if (plen[0] == 0 || plen[0] > 9)
+		goto bad;
+	for (size_t i = 0; i < plen[0]; i++) {
+		if (part[0][i] < '0' || part[0][i] > '9')
+			goto bad;
+		iter = iter * 10 + (unsigned long)(part[0][i] - '0');
+	}
+	if (iter == 0 || !is_base64_of(part[1], plen[1], 0) ||
+	    !is_base64_of(part[2], plen[2], keylen) ||
+	    !is_base64_of(part[3], plen[3], keylen))
+		goto bad;
+	userdb_scram_free(sc);
+	sc->iterations = (unsigned)iter;
+	sc->salt = mu_xstrndup(part[1], plen[1]);
+	sc->stored_key = mu_xstrndup(part[2], plen[2]);
+	sc->server_key = mu_xstrndup(part[3], plen[3]);
+	return 0;
+bad:
+	*error_r = hash == USERDB_SCRAM_SHA1 ? "malformed scram-sha-1 line"
+		: "malformed scram-sha-256 line";
+	return -1;
+}
+
 int
 userdb_record_decode(const char *data, size_t len, struct userdb_record *rec_r,
 		     const char **error_r)
 {
-	struct userdb_record rec = { NULL, NULL, NULL };
+	struct userdb_record rec;
 	const char *p = data, *end = data + len;
 	bool first = true;
 
+	memset(&rec, 0, sizeof rec);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (nl == NULL) {
@@ -371,6 +461,15 @@ userdb_record_decode(const char *data, size_t len, struct userdb_record *rec_r,
 		} else if (n > 8 && memcmp(p, "mailbox=", 8) == 0) {
 			free(rec.mailbox);
 			rec.mailbox = mu_xstrndup(p + 8, n - 8);
+		} else if (n > 12 && memcmp(p, "scram-sha-1=", 12) == 0) {
+			if (decode_scram(p + 12, n - 12, USERDB_SCRAM_SHA1,
+					 &rec.scram[USERDB_SCRAM_SHA1], error_r) < 0)
+				goto fail;
+		} else if (n > 14 && memcmp(p, "scram-sha-256=", 14) == 0) {
+			if (decode_scram(p + 14, n - 14, USERDB_SCRAM_SHA256,
+					 &rec.scram[USERDB_SCRAM_SHA256],
+					 error_r) < 0)
+				goto fail;
 		}
 		/* any other key: a later v1 addition, not ours to judge */
 		p = nl + 1;
@@ -528,4 +627,211 @@ userdb_waste_check(const char *password)
 	if (out == NULL)
 		out = crypt_copy(password, sha512);
 	free_secret(out);
+}
+
+/* ---------------------------------------------------------------- SCRAM */
+
+static char *
+base64_of(const void *data, size_t len)
+{
+	gnutls_datum_t in = { (unsigned char *)data, (unsigned)len };
+	gnutls_datum_t out = { NULL, 0 };
+	char *text;
+
+	if (gnutls_base64_encode2(&in, &out) < 0) {
+		fprintf(stderr, "out of memory\n");
+		exit(70);
+	}
+	text = mu_xstrndup((const char *)out.data, out.size);
+	gnutls_free(out.data);
+	return text;
+}
+
+int
+userdb_scram_make(const char *password, enum userdb_scram_hash hash,
+		  struct userdb_scram *out, const char **error_r)
+{
+	Gsasl_hash h = hash == USERDB_SCRAM_SHA1 ? GSASL_HASH_SHA1
+		: GSASL_HASH_SHA256;
+	size_t keylen = gsasl_hash_length(h);
+	char salt[USERDB_SCRAM_SALT_OCTETS];
+	char salted[GSASL_HASH_MAX_SIZE], client_key[GSASL_HASH_MAX_SIZE];
+	char server_key[GSASL_HASH_MAX_SIZE], stored_key[GSASL_HASH_MAX_SIZE];
+	char *prepped = NULL;
+	int rc;
+
+	/* RFC 5802 section 2.2: Normalize() is SASLprep with unassigned
+	 * code points allowed; a password it refuses cannot take part */
+	rc = gsasl_saslprep(password, GSASL_ALLOW_UNASSIGNED, &prepped, NULL);
+	if (rc != GSASL_OK || prepped == NULL || *prepped == '\0') {
+		gsasl_free(prepped);
+		return 0;
+	}
+	gsasl_free(prepped);
+	rc = gsasl_nonce(salt, sizeof salt);
+	if (rc == GSASL_OK)
+		rc = gsasl_scram_secrets_from_password(h, password,
+			USERDB_SCRAM_ITERATIONS, salt, sizeof salt, salted,
+			client_key, server_key, stored_key);
+	explicit_bzero(salted, sizeof salted);
+	explicit_bzero(client_key, sizeof client_key);
+	if (rc != GSASL_OK) {
+		*error_r = error_fmt("cannot derive SCRAM keys: %s",
+				     gsasl_strerror(rc));
+		return -1;
+	}
+	memset(out, 0, sizeof *out);
+	out->iterations = USERDB_SCRAM_ITERATIONS;
+	out->salt = base64_of(salt, sizeof salt);
+	out->stored_key = base64_of(stored_key, keylen);
+	out->server_key = base64_of(server_key, keylen);
+	explicit_bzero(server_key, sizeof server_key);
+	explicit_bzero(stored_key, sizeof stored_key);
+	return 1;
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static int
+summary_decode(const char *data, size_t len, struct userdb_summary *sum)
+{
+	const char *p = data, *end = data + len;
+	bool first = true;
+
+	memset(sum, 0, sizeof *sum);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		char line[128];
+		size_t n;
+
+		if (nl == NULL)
+			return -1;
+		n = (size_t)(nl - p);
+		if (n >= sizeof line)
+			return -1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p = nl + 1;
+		if (first) {
+			if (strcmp(line, "v1") != 0)
+				return -1;
+			first = false;
+			continue;
+		}
+		char *eq = strchr(line, '=');
+		if (eq == NULL)
+			continue;
+		*eq++ = '\0';
+		if (strcmp(line, "users") == 0)
+			sum->users = strtoul(eq, NULL, 10);
+		else if (strcmp(line, "secrets") == 0)
+			sum->secrets = strtoul(eq, NULL, 10);
+		else if (strcmp(line, "scram-sha-1") == 0)
+			sum->scram[USERDB_SCRAM_SHA1] = strtoul(eq, NULL, 10);
+		else if (strcmp(line, "scram-sha-256") == 0)
+			sum->scram[USERDB_SCRAM_SHA256] = strtoul(eq, NULL, 10);
+		else if (strcmp(line, "fake-salt-key") == 0) {
+			gnutls_datum_t in = { (unsigned char *)eq,
+					      (unsigned)strlen(eq) };
+			gnutls_datum_t out = { NULL, 0 };
+
+			if (gnutls_base64_decode2(&in, &out) == 0 &&
+			    out.size == sizeof sum->fake_salt_key) {
+				memcpy(sum->fake_salt_key, out.data, out.size);
+				sum->has_fake_salt_key = true;
+			}
+			gnutls_free(out.data);
+		}
+	}
+	return first ? -1 : 0;
+}
+
+int
+userdb_summary_read(struct userdb *db, struct userdb_summary *sum,
+		    const char **error_r)
+{
+	datum value = gdbm_fetch(db->dbf, key_of(USERDB_SUMMARY_KEY));
+	int rc;
+
+	if (value.dptr == NULL) {
+		if (gdbm_last_errno(db->dbf) == GDBM_ITEM_NOT_FOUND)
+			return 0;
+		*error_r = gdbm_db_error_fmt(db, "cannot read");
+		return -1;
+	}
+	rc = summary_decode(value.dptr, (size_t)value.dsize, sum);
+	explicit_bzero(value.dptr, (size_t)value.dsize);
+	free(value.dptr);
+	return rc < 0 ? 0 : 1;      /* damaged: as if absent, recounted */
+}
+
+int
+userdb_summary_compute(struct userdb *db, struct userdb_summary *sum,
+		       const char **error_r)
+{
+	char **names;
+	size_t count;
+
+	if (userdb_list(db, &names, &count, error_r) < 0)
+		return -1;
+	sum->users = sum->secrets = 0;
+	for (int i = 0; i < USERDB_SCRAM_HASHES; i++)
+		sum->scram[i] = 0;
+	for (size_t i = 0; i < count; i++) {
+		struct userdb_record rec;
+		const char *ignored;
+
+		/* a damaged record is not counted: it cannot log in */
+		if (userdb_lookup(db, names[i], &rec, &ignored) == 1) {
+			sum->users++;
+			if (rec.secret != NULL)
+				sum->secrets++;
+			for (int h = 0; h < USERDB_SCRAM_HASHES; h++)
+				if (rec.scram[h].iterations > 0)
+					sum->scram[h]++;
+			userdb_record_free(&rec);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return 0;
+}
+
+int
+userdb_summary_update(struct userdb *db, const char **error_r)
+{
+	struct userdb_summary sum;
+	struct mu_buf b;
+	char *key64;
+	int rc;
+
+	if (userdb_summary_read(db, &sum, error_r) < 0)
+		return -1;
+	if (!sum.has_fake_salt_key) {
+		if (gnutls_rnd(GNUTLS_RND_KEY, sum.fake_salt_key,
+			       sizeof sum.fake_salt_key) < 0) {
+			*error_r = "cannot get random octets";
+			return -1;
+		}
+	}
+	if (userdb_summary_compute(db, &sum, error_r) < 0)
+		return -1;
+	key64 = base64_of(sum.fake_salt_key, sizeof sum.fake_salt_key);
+	mu_buf_init(&b);
+	mu_buf_appendf(&b, "v1\nusers=%lu\nsecrets=%lu\nscram-sha-1=%lu\n"
+		       "scram-sha-256=%lu\nfake-salt-key=%s\n", sum.users,
+		       sum.secrets, sum.scram[USERDB_SCRAM_SHA1],
+		       sum.scram[USERDB_SCRAM_SHA256], key64);
+	free_secret(key64);
+	datum value = { b.data, (int)b.len };
+	rc = gdbm_store(db->dbf, key_of(USERDB_SUMMARY_KEY), value,
+			GDBM_REPLACE);
+	explicit_bzero(b.data, b.len);
+	mu_buf_free(&b);
+	explicit_bzero(&sum, sizeof sum);
+	if (rc != 0) {
+		*error_r = gdbm_db_error_fmt(db, "cannot write");
+		return -1;
+	}
+	return 0;
 }

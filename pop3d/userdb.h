@@ -10,6 +10,28 @@
  *     hash=<crypt(3) string: yescrypt "$y$..." or SHA-512 "$6$...">
  *     secret=<base64 of the password>      (only for --apop users)
  *     mailbox=<mailbox URL template>       (only with --mailbox)
+ *     scram-sha-1=<iterations>,<salt>,<StoredKey>,<ServerKey>
+ *     scram-sha-256=<iterations>,<salt>,<StoredKey>,<ServerKey>
+ *
+ * The SCRAM lines (RFC 5802 section 3; salt and keys in base64) let
+ * SCRAM-SHA-1 and SCRAM-SHA-256 (RFC 7677) check a login without the
+ * password: StoredKey = H(HMAC(SaltedPassword, "Client Key")), ServerKey =
+ * HMAC(SaltedPassword, "Server Key"), SaltedPassword = PBKDF2 of the
+ * SASLprep'ed password.  Whoever reads them can impersonate the server to
+ * a client, not log in as the user.  A password SASLprep refuses gets no
+ * SCRAM lines (PLAIN and LOGIN still work for that user).
+ *
+ * One more record, under the key ":summary" (no user name has a ':'),
+ * counts what the records hold, so that pop3d knows at once whether any
+ * user could log in with CRAM-MD5 or SCRAM, and holds a random key that
+ * makes up stable SCRAM salts for users that do not exist:
+ *
+ *     v1
+ *     users=<n>
+ *     secrets=<n>
+ *     scram-sha-1=<n>
+ *     scram-sha-256=<n>
+ *     fake-salt-key=<base64 of 32 random octets>
  *
  * The first line names the format version.  Readers of v1 ignore keys they
  * do not know, so later additions (SCRAM keys, say) need no new version;
@@ -29,10 +51,35 @@
  * longer phrases, so popauth refuses to store them. */
 #define USERDB_PASSWORD_MAX 511
 
+/* RFC 5802 iteration count for new SCRAM keys: above RFC 7677's floor of
+ * 4096, and still quick for a client to compute at every login. */
+#define USERDB_SCRAM_ITERATIONS 16384
+#define USERDB_SCRAM_SALT_OCTETS 16
+
+enum userdb_scram_hash { USERDB_SCRAM_SHA1, USERDB_SCRAM_SHA256,
+			 USERDB_SCRAM_HASHES };
+
+struct userdb_scram {
+	unsigned iterations;    /* 0: no keys */
+	char *salt;             /* base64 */
+	char *stored_key;       /* base64 */
+	char *server_key;       /* base64 */
+};
+
 struct userdb_record {
 	char *hash;             /* crypt(3) string; never NULL in a stored record */
 	char *secret;           /* the password itself (--apop), or NULL */
 	char *mailbox;          /* URL template overriding `mailbox`, or NULL */
+	struct userdb_scram scram[USERDB_SCRAM_HASHES];
+};
+
+#define USERDB_SUMMARY_KEY ":summary"
+
+struct userdb_summary {
+	unsigned long users, secrets;
+	unsigned long scram[USERDB_SCRAM_HASHES];
+	unsigned char fake_salt_key[32];
+	bool has_fake_salt_key;
 };
 
 enum userdb_mode {
@@ -69,6 +116,25 @@ int userdb_list(struct userdb *db, char ***names_r, size_t *count_r,
 		const char **error_r);
 
 void userdb_record_free(struct userdb_record *rec);
+
+/* The summary record: 1 read, 0 none (a database from before it existed:
+ * see userdb_summary_compute), -1 error. */
+int userdb_summary_read(struct userdb *db, struct userdb_summary *sum,
+			const char **error_r);
+/* Count the records now (a full scan); keeps sum's fake salt key as is. */
+int userdb_summary_compute(struct userdb *db, struct userdb_summary *sum,
+			   const char **error_r);
+/* Writer: recount and store the summary, with the old fake salt key, or a
+ * new random one.  popauth calls it after every change. */
+int userdb_summary_update(struct userdb *db, const char **error_r);
+
+/* SCRAM keys of password for hash: a fresh random salt,
+ * USERDB_SCRAM_ITERATIONS.  1 done, 0 SASLprep refuses the password (no
+ * keys), -1 error. */
+int userdb_scram_make(const char *password, enum userdb_scram_hash hash,
+		      struct userdb_scram *out, const char **error_r);
+void userdb_scram_free(struct userdb_scram *sc);
+const char *userdb_scram_name(enum userdb_scram_hash hash);
 
 /* The record format above, exposed for tests.  encode never fails. */
 char *userdb_record_encode(const struct userdb_record *rec, size_t *len_r);

@@ -17,6 +17,9 @@ PACKAGES=(
 	python3 gnutls-bin libpam-wrapper curl fetchmail mpop ca-certificates
 	# test-reply-writes watches pop3d's system calls
 	strace
+	# testsuite/daemon puts a real PROXY protocol v2 sender in front,
+	# and checks the documented filter with fail2ban-regex
+	haproxy fail2ban
 )
 
 missing=()

@@ -5,7 +5,9 @@ as the fixture with CRLF line ends, UIDL and TOP work as custom commands,
 and `curl -X DELE` removes exactly one message.
 
 The server offers APOP (its default) and the users have an APOP secret:
-curl then logs in with APOP.  test-interop-curl-user.py covers USER/PASS."""
+curl is told to log in with APOP (left to itself it prefers SASL, which
+testsuite/auth/test-sasl-curl.py covers).  test-interop-curl-user.py
+covers USER/PASS."""
 
 from interop import (FORMATS, MESSAGES, Server, canonical, check_messages,
                      crlf, require_program, run_client)
@@ -15,6 +17,7 @@ from pop3test import TempDir, check, check_eq, run, wire_size
 def curl(srv, fmt, path="", extra=()):
     user, password = srv.account(fmt)
     argv = ["curl", "--silent", "--show-error", "--max-time", "30",
+            "--login-options", "AUTH=+APOP",
             "--user", "%s:%s" % (user, password)] + list(extra) + \
            ["pop3://127.0.0.1:%d/%s" % (srv.port, path)]
     return run_client(argv, timeout=40).stdout
@@ -25,7 +28,8 @@ def check_format(srv, fmt):
     want = [crlf(m) for m in msgs]
 
     r = run_client(["curl", "--silent", "--show-error", "--max-time", "30",
-                    "--verbose", "--user", "%s:%s" % srv.account(fmt),
+                    "--verbose", "--login-options", "AUTH=+APOP",
+                    "--user", "%s:%s" % srv.account(fmt),
                     "pop3://127.0.0.1:%d/1" % srv.port], timeout=40)
     check(b"> APOP " in r.stderr, fmt + ": curl used APOP:\n"
           + r.stderr.decode(errors="replace"))

@@ -352,6 +352,7 @@ class Server:
             "lock_timeout": "5s",
             "pop3_log_file": self.log,
             "pop3_log_level": "6",
+            "stat_file": tmp.join("stat.db"),
         }
         if extra:
             settings.update(extra)

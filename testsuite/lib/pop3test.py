@@ -388,6 +388,8 @@ class Setup:
             "lock_timeout": "2s",
             "pop3_log_file": self.log,
             "pop3_log_level": "6",
+            # blocks and LOGIN-DELAY live here: never the system default
+            "stat_file": tmp.join("stat.db"),
         }
         if extra:
             self.settings.update(extra)

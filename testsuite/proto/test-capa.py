@@ -1,8 +1,12 @@
 """CAPA (RFC 2449 section 5): exact lists in AUTHORIZATION and
-TRANSACTION, following the configuration."""
+TRANSACTION, following the configuration.  The SASL line (RFC 5034)
+lists what can succeed: popauth users have SCRAM keys, none has the
+reversible secret CRAM-MD5 needs."""
 import subprocess
 
 from pop3test import *
+
+SASL = "SASL SCRAM-SHA-256 SCRAM-SHA-1 PLAIN LOGIN\r\n"
 
 
 def version():
@@ -19,7 +23,7 @@ def main():
     c.send("CAPA\r\n")
     c.expect("+OK Capability list follows\r\n"
              "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
-             "PIPELINING\r\nEXPIRE NEVER\r\n.\r\n")
+             "PIPELINING\r\nEXPIRE NEVER\r\n" + SASL + ".\r\n")
     c.login(st.user, st.password)
     # after login: no USER, no AUTH-RESP-CODE (they are about logging in)
     c.send("capa\r\n")
@@ -36,7 +40,7 @@ def main():
     c.send("Capa\r\n")
     c.expect("+OK Capability list follows\r\n"
              "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
-             "PIPELINING\r\nEXPIRE 5\r\nLOGIN-DELAY 60\r\n"
+             "PIPELINING\r\nEXPIRE 5\r\nLOGIN-DELAY 60\r\n" + SASL +
              "IMPLEMENTATION pop3d-%s\r\n.\r\n" % version())
     c.cmd("QUIT")
 
@@ -46,7 +50,7 @@ def main():
     c.send("CAPA\r\n")
     c.expect("+OK Capability list follows\r\n"
              "TOP\r\nUIDL\r\nUSER\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\n"
-             "PIPELINING\r\nEXPIRE 0\r\n.\r\n")
+             "PIPELINING\r\nEXPIRE 0\r\n" + SASL + ".\r\n")
     c.cmd("QUIT")
 
 

@@ -1,0 +1,106 @@
+/* Process identities (identity.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libmu/util.h"
+#include "pop3d/identity.h"
+
+static char error_buf[256];
+
+int
+identity_lookup(const char *name, struct identity *id, const char **error_r)
+{
+	long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
+	size_t size = hint > 0 ? (size_t)hint : 4096;
+	struct passwd pw, *found = NULL;
+	char *buf = NULL;
+	int rc;
+
+	for (;;) {
+		buf = mu_xrealloc(buf, size);
+		rc = getpwnam_r(name, &pw, buf, size, &found);
+		if (rc != ERANGE || size >= 1024 * 1024)
+			break;
+		size *= 2;
+	}
+	if (found == NULL) {
+		free(buf);
+		if (rc == 0 || rc == ENOENT || rc == ESRCH)
+			return 0;
+		snprintf(error_buf, sizeof error_buf, "cannot look up user %s: %s",
+			 name, strerror(rc));
+		*error_r = error_buf;
+		return -1;
+	}
+	id->name = mu_xstrdup(pw.pw_name);
+	id->uid = pw.pw_uid;
+	id->gid = pw.pw_gid;
+	id->home = pw.pw_dir != NULL && pw.pw_dir[0] != '\0' ?
+		mu_xstrdup(pw.pw_dir) : NULL;
+	free(buf);
+	return 1;
+}
+
+void
+identity_free(struct identity *id)
+{
+	free(id->name);
+	free(id->home);
+	id->name = id->home = NULL;
+}
+
+bool
+identity_privileged(void)
+{
+	return geteuid() == 0;
+}
+
+static int
+fail(const char *step, const char **error_r)
+{
+	snprintf(error_buf, sizeof error_buf, "%s: %s", step, strerror(errno));
+	*error_r = error_buf;
+	return -1;
+}
+
+int
+identity_switch(const struct identity *id, enum identity_groups groups,
+		const char **error_r)
+{
+	uid_t ruid, euid, suid;
+	gid_t rgid, egid, sgid;
+
+	if (id->uid == 0) {
+		*error_r = "refusing to run a session as uid 0";
+		return -1;
+	}
+	if (groups == IDENTITY_GROUPS_ALL && initgroups(id->name, id->gid) < 0)
+		return fail("initgroups", error_r);
+	if (groups == IDENTITY_GROUPS_ONE && setgroups(1, &id->gid) < 0)
+		return fail("setgroups", error_r);
+	/* setresgid/setresuid set the saved ids too: nothing to return to */
+	if (setresgid(id->gid, id->gid, id->gid) < 0)
+		return fail("setresgid", error_r);
+	if (setresuid(id->uid, id->uid, id->uid) < 0)
+		return fail("setresuid", error_r);
+	if (getresuid(&ruid, &euid, &suid) < 0 ||
+	    getresgid(&rgid, &egid, &sgid) < 0)
+		return fail("getresuid", error_r);
+	if (ruid != id->uid || euid != id->uid || suid != id->uid ||
+	    rgid != id->gid || egid != id->gid || sgid != id->gid) {
+		*error_r = "the identity switch did not take";
+		return -1;
+	}
+	if (setuid(0) == 0) {
+		*error_r = "root could be regained after the identity switch";
+		return -1;
+	}
+	return 0;
+}

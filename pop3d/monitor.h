@@ -1,0 +1,141 @@
+/* The monitor: the privileged process of a session (doc/privsep.md).  It
+ * answers the network process's login requests, runs the SASL server
+ * (sasl.c), keeps the blocks and LOGIN-DELAY, and after a good login
+ * starts the transaction process as the user. */
+#ifndef POP3D_MONITOR_H
+#define POP3D_MONITOR_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include <gsasl.h>
+
+#include "libmu/settings.h"
+#include "pop3d/auth.h"
+#include "pop3d/block.h"
+#include "pop3d/ipc.h"
+#include "pop3d/session.h"
+#include "pop3d/userdb.h"
+
+/* Login attempts one connection may make; then the monitor stops
+ * answering and the session ends.  Blocks count across connections; this
+ * bounds what one connection costs (each failure holds it for
+ * POP3_AUTH_FAIL_DELAY_MS anyway). */
+#define PRIVSEP_MAX_ATTEMPTS 10
+
+/* Longest SASL mechanism name (RFC 4422 section 3.1) */
+#define SASL_MECH_MAX 20
+/* Room for the list of mechanisms offered */
+#define SASL_MECHLIST_MAX 160
+
+enum sasl_phase {
+	SASL_IDLE,              /* no exchange */
+	SASL_RUNNING,           /* gsasl_step until GSASL_OK */
+	SASL_AWAIT_ACK,         /* sent the additional data with success as a
+				 * challenge (RFC 5034 section 4): waiting
+				 * for the client's empty response */
+};
+
+/* One login attempt, from the request to the verdict. */
+struct attempt {
+	struct timespec start;          /* CLOCK_MONOTONIC, request arrival */
+	bool identified;                /* the names below are known */
+	char authuser[USERDB_NAME_MAX + 1];   /* whose credentials */
+	char target[USERDB_NAME_MAX + 1];     /* mailbox user, "" = authuser */
+	bool blocked;
+	const char *method;             /* "USER/PASS", "APOP", "AUTH PLAIN"... */
+	/* a backend accepted the credentials of authuser */
+	bool authenticated;
+	struct auth_user user;
+	enum auth_result result;        /* of the backend, when not OK */
+	const char *why;                /* for the log */
+};
+
+struct monitor {
+	const struct mu_config *cfg;
+	int ctl_fd;                     /* to the network process */
+	int data_fd;                    /* the transaction process's end */
+	pid_t net_pid;
+	char client[SESSION_CLIENT_MAX];
+	unsigned client_port;
+	bool proxy_v2;                  /* a CLIENT message comes first */
+	bool client_final;              /* no CLIENT message accepted any more */
+	char log_prefix[SESSION_CLIENT_MAX + 96];
+	/* HANDOVER: for the transaction process */
+	char *transcript;               /* telemetry records before login */
+	size_t transcript_len;
+	char *input;                    /* commands the client sent ahead */
+	size_t input_len;
+	char host_id[SESSION_HOST_ID_MAX];
+	char apop_timestamp[SESSION_TIMESTAMP_MAX];
+	char mechanisms[SASL_MECHLIST_MAX];
+	struct userdb_summary summary;  /* counts; fake salt key for SCRAM */
+	unsigned attempts;
+
+	/* SASL (sasl.c) */
+	Gsasl *gsasl;
+	Gsasl_session *sasl;
+	char sasl_mech[SASL_MECH_MAX + 1];
+	char sasl_method[SASL_MECH_MAX + 8];    /* "AUTH <mechanism>" */
+	enum sasl_phase sasl_phase;
+	/* the popauth record of the exchange's authuser, looked up once */
+	struct userdb_record sasl_rec;
+	enum { REC_UNKNOWN, REC_FOUND, REC_NONE } sasl_rec_state;
+
+	struct attempt at;
+
+	/* after a good login, while the transaction process runs */
+	bool logged_in;
+	pid_t trans_pid;
+	int trans_signal;               /* it was killed by this signal */
+	struct auth_user session_user;
+};
+
+/* Serve the network process until it goes away; returns the exit status
+ * of the session. */
+int monitor_run(struct monitor *m);
+
+/* ---- shared by monitor.c and sasl.c ---- */
+
+/* Begin an attempt: note the time. */
+void attempt_begin(struct monitor *m, const char *method);
+
+/* The names of an attempt: user is "authuser" or "authuser!mailbox"
+ * (Gromox style); authzid, if not NULL or empty, is a SASL authorization
+ * identity naming the mailbox user (it and a '!' together are refused).
+ * Checks them like popauth checks names, then checks the blocks.  0, or
+ * -1 if the names are malformed (the attempt fails like a wrong
+ * password).  Idempotent within one attempt. */
+int attempt_identify(struct monitor *m, const char *user, const char *authzid);
+
+/* Verify a password for the attempt's authuser through the backends,
+ * unless the attempt is blocked (then the backends are not asked). */
+void attempt_check_password(struct monitor *m, const char *password);
+
+/* The attempt ends: the verdict for the network process.  A failure is
+ * counted and answered at start + POP3_AUTH_FAIL_DELAY_MS; a success goes
+ * through impersonation and LOGIN-DELAY to the transaction process.
+ * final_data (SASL additional data with success, base64) is sent as a
+ * challenge first when not NULL.  Returns 0, or -1 when the session must
+ * end. */
+int attempt_finish(struct monitor *m, const char *final_data);
+
+/* After SASL_AWAIT_ACK: go on with the login */
+int attempt_login(struct monitor *m);
+
+/* Send the network process a FAIL; close tells it to end the session. */
+int monitor_fail(struct monitor *m, const char *text, bool close);
+
+/* ---- sasl.c ---- */
+
+int sasl_init(struct monitor *m, const char **error_r);
+void sasl_done(struct monitor *m);
+/* The mechanisms that can succeed now, into m->mechanisms. */
+void sasl_compute_offered(struct monitor *m);
+/* SASL_START, SASL_STEP, SASL_CANCEL.  Return 0, or -1 to end. */
+int sasl_handle_start(struct monitor *m, const struct ipc_msg *msg);
+int sasl_handle_step(struct monitor *m, const struct ipc_msg *msg);
+int sasl_handle_cancel(struct monitor *m);
+
+#endif

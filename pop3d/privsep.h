@@ -1,0 +1,111 @@
+/* Privilege separation: the three processes of a session (doc/privsep.md).
+ *
+ *   privsep.c       the split at the start of a session, the monitor's
+ *                   life, starting the transaction process
+ *   privsep_net.c   the network process's side: requests to the monitor
+ *   transaction.c   the transaction process
+ *   relay.c         the network process after login
+ *   monitor.c, sasl.c   the monitor's answers */
+#ifndef POP3D_PRIVSEP_H
+#define POP3D_PRIVSEP_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "pop3d/session.h"
+
+struct monitor;
+struct ipc_msg;
+struct identity;
+
+/* At the start of session_run, before a byte from the client is read:
+ * fork.  The parent becomes the monitor and never returns (it exits when
+ * the session is over).  The child, the network process, switches to
+ * running_identity, waits for the monitor's HELLO (the APOP timestamp and
+ * the SASL mechanisms, into s) and returns 0; -1 (logged) when the
+ * session cannot go on. */
+int privsep_split(struct session *s, const struct session_conn *conn);
+
+/* ---- the network process (privsep_net.c) ---- */
+
+enum privsep_verdict {
+	PRIVSEP_LOGGED_IN,      /* relay (relay.c) until the session ends */
+	PRIVSEP_REFUSED,        /* answered -ERR; stay in AUTHORIZATION */
+	PRIVSEP_CHALLENGE,      /* SASL: "+ challenge" sent, read a response */
+	PRIVSEP_END,            /* the session must end */
+};
+
+/* After a PROXY v2 header: tell the monitor the client's address. */
+int privsep_send_client(struct session *s);
+
+/* USER/PASS, APOP: ask the monitor, answer the client.  On LOGGED_IN the
+ * caller returns -1 from its handler: session_run relays. */
+enum privsep_verdict privsep_login_pass(struct session *s, const char *user,
+					const char *password);
+enum privsep_verdict privsep_login_apop(struct session *s, const char *user,
+					const char *digest);
+
+/* AUTH (authcmd.c): start an exchange; initial is the initial response
+ * as the client sent it, or NULL.  Then one step per client line, or a
+ * cancel. */
+enum privsep_verdict privsep_sasl_start(struct session *s, const char *mech,
+					const char *initial);
+enum privsep_verdict privsep_sasl_step(struct session *s, const char *line);
+enum privsep_verdict privsep_sasl_cancel(struct session *s);
+
+/* Is mech among the mechanisms offered now (TLS decides the -PLUS ones)?
+ * And the list for CAPA and AUTH with no argument. */
+bool privsep_sasl_offered(struct session *s, const char *mech);
+void privsep_sasl_list(struct session *s, char *buf, size_t size);
+
+/* ---- the monitor (privsep.c) ---- */
+
+/* Fork the transaction process for m->at.user and wait until it reports.
+ * 0 the maildrop is open; 1 refused (text: the reply for the client, e.g.
+ * "[IN-USE] ..."); -1 error (logged); -2 it was killed by a signal
+ * (m->trans_signal): the session ends as if it had been one process. */
+int privsep_start_transaction(struct monitor *m, char *text, size_t size);
+
+/* The monitor's log prefix, after CLIENT changed the address. */
+void privsep_monitor_log_prefix(struct monitor *m);
+/* Does the monitor wait for a CLIENT message first (PROXY v2)? */
+bool privsep_monitor_expects_client(const struct monitor *m);
+/* HANDOVER: keep the network process's telemetry records and the input
+ * it read ahead (pipelined after the login command), for the transaction
+ * process.  Each replaces what was kept. */
+void privsep_keep_handover(struct monitor *m, const struct ipc_msg *msg);
+/* Set by SIGTERM: the session is to end. */
+const volatile sig_atomic_t *privsep_stop_flag(void);
+
+/* ---- the transaction process (transaction.c) ---- */
+
+struct transaction_start {
+	const struct mu_config *cfg;
+	int data_fd;                    /* plain POP3 to the network process */
+	int status_fd;                  /* OPENED / FAIL to the monitor */
+	struct auth_user *user;
+	const char *client;
+	unsigned client_port;
+	const char *transcript;         /* the network process's records */
+	size_t transcript_len;
+	const char *input;              /* commands sent ahead (pipelining) */
+	size_t input_len;
+	pid_t session_pid;              /* the monitor's: names the session */
+	/* the identity to switch to, NULL: keep the process's */
+	const struct identity *identity;
+	bool groups_set;                /* supplementary groups already set */
+};
+
+/* Never returns. */
+void transaction_run(const struct transaction_start *ts)
+	__attribute__((noreturn));
+
+/* ---- relay.c ---- */
+
+/* Logged in: forward the input already read, then copy bytes both ways
+ * between the client (through its transport: TLS or not) and the
+ * transaction process until either side is done. */
+void privsep_relay(struct session *s);
+
+#endif

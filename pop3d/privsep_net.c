@@ -1,0 +1,278 @@
+/* The network process's side of privilege separation (privsep.h): every
+ * login goes to the monitor as a request, and the monitor's verdict
+ * becomes the reply to the client.  Nothing here decides anything. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "libmu/log.h"
+#include "libmu/util.h"
+#include "pop3d/ipc.h"
+#include "pop3d/privsep.h"
+#include "pop3d/reply.h"
+#include "pop3d/telemetry.h"
+#include "pop3d/tls.h"
+
+static struct ipc_msg msg;
+
+static enum privsep_verdict
+send_or_end(struct session *s, enum ipc_type type, unsigned n,
+	    const struct ipc_field *f)
+{
+	const char *error;
+
+	if (ipc_send(s->monitor_fd, type, n, f, &error) < 0) {
+		mu_log(MU_LOG_ERR, "to the monitor: %s", error);
+		session_end_set(s, SESSION_END_ERROR);
+		return PRIVSEP_END;
+	}
+	return PRIVSEP_REFUSED;
+}
+
+/* What a transaction process started by this request would need: the
+ * transcript so far (telemetry_dir), and the commands the client sent
+ * after the login command (RFC 2449 PIPELINING), which are its to answer
+ * if the login succeeds -- and ours if not, so we keep them too. */
+static enum privsep_verdict
+send_handover(struct session *s)
+{
+	struct ipc_field f[2] = { { NULL, 0 }, { NULL, 0 } };
+
+	f[0].data = telemetry_pending(s->telemetry, &f[0].len);
+	if (f[0].data != NULL && f[0].len > IPC_FIELD_MAX)
+		f[0].len = IPC_FIELD_MAX;
+	if (s->in_len > s->in_off) {
+		f[1].data = s->inbuf + s->in_off;
+		f[1].len = s->in_len - s->in_off;
+	}
+	if (f[0].data == NULL && f[1].data == NULL)
+		return PRIVSEP_REFUSED;
+	return send_or_end(s, IPC_HANDOVER, 2, f);
+}
+
+/* The reply text from the monitor, made safe for one reply line. */
+static void
+reply_text(struct session *s, const char *text)
+{
+	char safe[256];
+	size_t o = 0;
+
+	for (; text != NULL && *text != '\0' && o + 1 < sizeof safe; text++)
+		safe[o++] = (*text < 0x20 || *text == 0x7f) ? '?' : *text;
+	safe[o] = '\0';
+	reply_err(s, "%s", o > 0 ? safe : "failed");
+}
+
+static enum privsep_verdict
+await_verdict(struct session *s)
+{
+	const char *error, *text;
+	int rc;
+
+	rc = ipc_recv(s->monitor_fd, &msg, -1, &session_stop_requested, &error);
+	if (rc <= 0) {
+		if (!session_stop_requested)
+			mu_log(MU_LOG_ERR, "no answer from the monitor: %s",
+			       rc == 0 ? "it is gone" : error);
+		session_end_set(s, session_stop_requested ?
+				SESSION_END_SHUTDOWN : SESSION_END_ERROR);
+		return PRIVSEP_END;
+	}
+	switch (msg.type) {
+	case IPC_OK:
+		text = ipc_field_str(&msg, 0, 255);
+		if (msg.nfields != 1 || text == NULL)
+			break;
+		/* our log lines name the user from now on, as the
+		 * transaction process's do */
+		s->user.name = mu_xstrdup(text);
+		s->logged_in = true;
+		session_set_log_prefix(s);
+		s->handed_over = true;
+		/* the input read ahead went with the request */
+		explicit_bzero(s->inbuf, sizeof s->inbuf);
+		s->in_off = s->in_len = 0;
+		return PRIVSEP_LOGGED_IN;
+	case IPC_FAIL:
+		text = ipc_field_str(&msg, 0, 255);
+		if (msg.nfields != 2 || text == NULL)
+			break;
+		reply_text(s, text);
+		if (ipc_field_str(&msg, 1, 1) != NULL &&
+		    strcmp(msg.field[1].data, "1") == 0) {
+			session_end_set(s, SESSION_END_TOO_MANY_ERRORS);
+			s->closing = true;
+			return PRIVSEP_END;
+		}
+		return PRIVSEP_REFUSED;
+	case IPC_CONTINUE:
+		text = ipc_field_str(&msg, 0, IPC_FIELD_MAX);
+		if (msg.nfields != 1 || text == NULL)
+			break;
+		/* RFC 5034 section 4: "+" SP [base64] */
+		reply_continue(s, text);
+		return PRIVSEP_CHALLENGE;
+	default:
+		break;
+	}
+	mu_log(MU_LOG_ERR, "unexpected %s from the monitor",
+	       ipc_type_name(msg.type));
+	session_end_set(s, SESSION_END_ERROR);
+	return PRIVSEP_END;
+}
+
+static enum privsep_verdict
+request(struct session *s, enum ipc_type type, unsigned n,
+	const struct ipc_field *f)
+{
+	enum privsep_verdict v;
+
+	/* Replies still buffered stay so (the monitor is not the client:
+	 * the flush comes when we wait for the client, or with the first
+	 * output of the transaction process -- one write for a burst). */
+	if (send_handover(s) == PRIVSEP_END)
+		return PRIVSEP_END;
+	v = send_or_end(s, type, n, f);
+	if (v == PRIVSEP_END)
+		return v;
+	v = await_verdict(s);
+	ipc_msg_wipe(&msg);
+	return v;
+}
+
+static struct ipc_field
+field(const char *text)
+{
+	struct ipc_field f = { text, text != NULL ? strlen(text) : 0 };
+	return f;
+}
+
+int
+privsep_send_client(struct session *s)
+{
+	char port[16];
+	struct ipc_field f[2];
+
+	snprintf(port, sizeof port, "%u", s->client_port);
+	f[0] = field(s->client);
+	f[1] = field(port);
+	return send_or_end(s, IPC_CLIENT, 2, f) == PRIVSEP_END ? -1 : 0;
+}
+
+enum privsep_verdict
+privsep_login_pass(struct session *s, const char *user, const char *password)
+{
+	struct ipc_field f[2] = { field(user), field(password) };
+
+	return request(s, IPC_PASS, 2, f);
+}
+
+enum privsep_verdict
+privsep_login_apop(struct session *s, const char *user, const char *digest)
+{
+	struct ipc_field f[2] = { field(user), field(digest) };
+
+	return request(s, IPC_APOP, 2, f);
+}
+
+enum privsep_verdict
+privsep_sasl_start(struct session *s, const char *mech, const char *initial)
+{
+	unsigned char cb[TLS_CHANNEL_BINDING_MAX];
+	size_t cblen = 0;
+	const char *cbtype = NULL;
+	struct ipc_field f[4] = { field(mech), field(initial), field(NULL),
+				  field(NULL) };
+
+	/* SCRAM (RFC 5802 section 6): the monitor gets the binding whenever
+	 * there is one, -PLUS or not, to catch a downgrade */
+	if (session_tls_active(s) &&
+	    tls_channel_binding(s, &cbtype, cb, &cblen) == 0 && cblen > 0) {
+		f[2] = field(cbtype);
+		f[3].data = (const char *)cb;
+		f[3].len = cblen;
+	}
+	return request(s, IPC_SASL_START, 4, f);
+}
+
+enum privsep_verdict
+privsep_sasl_step(struct session *s, const char *line)
+{
+	struct ipc_field f = field(line);
+
+	return request(s, IPC_SASL_STEP, 1, &f);
+}
+
+enum privsep_verdict
+privsep_sasl_cancel(struct session *s)
+{
+	return request(s, IPC_SASL_CANCEL, 0, NULL);
+}
+
+static bool
+in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && memcmp(p, word, n) == 0)
+			return true;
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+	return false;
+}
+
+/* -PLUS needs a channel binding, which only TLS gives */
+static bool
+binding_available(struct session *s)
+{
+	unsigned char cb[TLS_CHANNEL_BINDING_MAX];
+	size_t len = 0;
+	const char *type;
+
+	return session_tls_active(s) &&
+		tls_channel_binding(s, &type, cb, &len) == 0 && len > 0;
+}
+
+bool
+privsep_sasl_offered(struct session *s, const char *mech)
+{
+	size_t n = strlen(mech);
+
+	if (!in_list(s->sasl_mechanisms, mech))
+		return false;
+	if (n > 5 && strcmp(mech + n - 5, "-PLUS") == 0)
+		return binding_available(s);
+	return true;
+}
+
+void
+privsep_sasl_list(struct session *s, char *buf, size_t size)
+{
+	bool plus = binding_available(s);
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const char *p = s->sasl_mechanisms; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		bool is_plus = len > 5 && memcmp(p + len - 5, "-PLUS", 5) == 0;
+
+		if ((plus || !is_plus) && used + len + 2 < size) {
+			if (used > 0)
+				buf[used++] = ' ';
+			memcpy(buf + used, p, len);
+			used += len;
+			buf[used] = '\0';
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
