@@ -1,8 +1,10 @@
 /* Blocks after failed logins (block.h).
  *
  * Records in the stat file:
- *   "fail\t<address>"          -> "<count> <unix time of the last failure>"
- *   "fail\t<address>\t<name>"  -> the same, for the pair */
+ *   "fail\t<address>"          -> "<count> <time of the last failure>"
+ *   "fail\t<address>\t<name>"  -> the same, for the pair
+ * Times are milliseconds since the epoch: whole seconds would end a
+ * block up to a second early. */
 #include "config.h"
 
 #include <ctype.h>
@@ -62,15 +64,15 @@ read_counter(struct statdb *db, const char *key, struct counter *c,
 
 /* Is the counter still running at now? */
 static bool
-live(const struct mu_config *cfg, const struct counter *c, time_t now)
+live(const struct mu_config *cfg, const struct counter *c, long long now)
 {
 	return now >= c->last &&
-		now - c->last < (long long)cfg->block_interval_auths;
+		now - c->last < (long long)cfg->block_interval_auths * 1000;
 }
 
 static int
 check_key(const struct mu_config *cfg, struct statdb *db, const char *key,
-	  unsigned long limit, time_t now, const char **error_r)
+	  unsigned long limit, long long now, const char **error_r)
 {
 	struct counter c;
 	int rc = read_counter(db, key, &c, error_r);
@@ -82,7 +84,7 @@ check_key(const struct mu_config *cfg, struct statdb *db, const char *key,
 
 int
 block_check(const struct mu_config *cfg, struct statdb *db,
-	    const struct block_subject *sub, time_t now, const char **why_r,
+	    const struct block_subject *sub, long long now, const char **why_r,
 	    const char **error_r)
 {
 	static char why[KEY_MAX + 64];
@@ -114,7 +116,7 @@ block_check(const struct mu_config *cfg, struct statdb *db,
 
 static int
 count_failure(const struct mu_config *cfg, struct statdb *db, const char *key,
-	      time_t now, const char **error_r)
+	      long long now, const char **error_r)
 {
 	struct counter c = { 0, 0 };
 	char value[64];
@@ -125,7 +127,7 @@ count_failure(const struct mu_config *cfg, struct statdb *db, const char *key,
 	if (rc == 0 || !live(cfg, &c, now))
 		c.count = 0;
 	c.count++;
-	snprintf(value, sizeof value, "%lu %lld", c.count, (long long)now);
+	snprintf(value, sizeof value, "%lu %lld", c.count, now);
 	return statdb_store(db, key, value, error_r);
 }
 
@@ -142,7 +144,7 @@ expired(const char *key, const char *value, void *ctx)
 
 int
 block_record_failure(const struct mu_config *cfg, struct statdb *db,
-		     const struct block_subject *sub, time_t now,
+		     const struct block_subject *sub, long long now,
 		     const char **error_r)
 {
 	char key[KEY_MAX];
@@ -163,8 +165,8 @@ block_record_failure(const struct mu_config *cfg, struct statdb *db,
 	}
 	if (getrandom(&dice, 1, GRND_NONBLOCK) == 1 &&
 	    dice % PRUNE_ONE_IN == 0) {
-		long long horizon = (long long)now -
-			(long long)cfg->block_interval_auths;
+		long long horizon = now -
+			(long long)cfg->block_interval_auths * 1000;
 		const char *why;
 
 		if (statdb_prune(db, "fail\t", expired, &horizon, &why) < 0)

@@ -23,7 +23,6 @@
 #define POP3D_BLOCK_H
 
 #include <stdbool.h>
-#include <time.h>
 
 #include "libmu/settings.h"
 #include "pop3d/statdb.h"
@@ -43,11 +42,11 @@ bool block_enabled(const struct mu_config *cfg);
 
 /* 1 blocked (*why_r says which key), 0 not, -1 error. */
 int block_check(const struct mu_config *cfg, struct statdb *db,
-		const struct block_subject *sub, time_t now,
+		const struct block_subject *sub, long long now_ms,
 		const char **why_r, const char **error_r);
 
 int block_record_failure(const struct mu_config *cfg, struct statdb *db,
-			 const struct block_subject *sub, time_t now,
+			 const struct block_subject *sub, long long now_ms,
 			 const char **error_r);
 
 /* A good login: forget the pairs' failures. */

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "libmu/settings.h"
+#include "libmu/url.h"
 #include "pop3d/conf.h"
 #include "pop3d/lint.h"
 #include "pop3d/tls.h"
@@ -119,6 +120,37 @@ lint_tls(struct lint *l, const struct mu_config *cfg)
 	}
 }
 
+/* The mailbox lifecycle (lifecycle.h): settings that would do nothing,
+ * or nothing for some users, are said so before a user finds out. */
+static void
+lint_lifecycle(struct lint *l, const struct mu_config *cfg)
+{
+	enum mu_format format;
+	const char *error;
+	char *path;
+
+	if (cfg->delete_expired && cfg->expire < 0)
+		lint_report(l, false, "delete_expired", "delete_expired: no "
+			    "effect without expire");
+	if (cfg->bulletin_source == NULL)
+		return;
+	if (mu_url_split(cfg->bulletin_source, &format, &path, &error) < 0) {
+		lint_report(l, true, "bulletin_source", "bulletin_source: %s: %s",
+			    cfg->bulletin_source, error);
+		return;
+	}
+	if (access(path, R_OK) < 0)
+		lint_report(l, errno != ENOENT, "bulletin_source",
+			    "bulletin_source: %s: %s%s", path, strerror(errno),
+			    errno == ENOENT ? " (no bulletins until it exists)"
+					    : "");
+	free(path);
+	if (cfg->bulletin_db == NULL && mu_list_contains(cfg->auth, "popauth"))
+		lint_report(l, false, "bulletin_source", "bulletin_source: "
+			    "popauth users have no home for ~/.popbull and get "
+			    "no bulletins unless bulletin_db is set");
+}
+
 static void
 warn_unimplemented(const char *name, void *ctx)
 {
@@ -137,6 +169,7 @@ lint_run(const char *file, bool explicit_file)
 		lint_auth(&l, &cfg);
 		lint_listen(&l, &cfg);
 		lint_tls(&l, &cfg);
+		lint_lifecycle(&l, &cfg);
 		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
 	}
 	if (l.errors == 0)

@@ -4,25 +4,25 @@
  * a session open cannot dodge it; it is checked after a correct password,
  * and a refused attempt records nothing, so refusals never push the next
  * allowed login further away.  Kept in the stat file as
- * "login\t<user>" -> "<unix time>", under the mailbox user's name as the
- * backend spelled it. */
+ * "login\t<user>" -> "<milliseconds since the epoch>", under the mailbox
+ * user's name as the backend spelled it. */
 #ifndef POP3D_LOGINDELAY_H
 #define POP3D_LOGINDELAY_H
 
 #include <stdbool.h>
-#include <time.h>
 
 #include "libmu/settings.h"
 #include "pop3d/statdb.h"
 
 bool login_delay_enabled(const struct mu_config *cfg);
 
-/* 1 too early (*wait_r: seconds left), 0 allowed, -1 error. */
+/* now_ms: statdb_now_ms().  1 too early (*wait_r: whole seconds left,
+ * rounded up), 0 allowed, -1 error. */
 int login_delay_check(const struct mu_config *cfg, struct statdb *db,
-		      const char *user, time_t now, long long *wait_r,
+		      const char *user, long long now_ms, long long *wait_r,
 		      const char **error_r);
 
 int login_delay_record(const struct mu_config *cfg, struct statdb *db,
-		       const char *user, time_t now, const char **error_r);
+		       const char *user, long long now_ms, const char **error_r);
 
 #endif

@@ -172,7 +172,10 @@ attempt_identify(struct monitor *m, const char *user, const char *authzid)
 		}
 		memcpy(m->at.authuser, user, strlen(user) + 1);
 	}
+	/* an authorization identity that repeats the authentication
+	 * identity asks for nothing more (libgsasl's PLAIN fills it in) */
 	if (authzid != NULL && authzid[0] != '\0' &&
+	    strcmp(authzid, user) != 0 &&
 	    strcmp(authzid, m->at.authuser) != 0) {
 		if (bang != NULL) {
 			set_why(m, "both an authorization identity and '!'");
@@ -209,7 +212,7 @@ attempt_identify(struct monitor *m, const char *user, const char *authzid)
 		int rc;
 
 		subject_of(m, &sub);
-		rc = block_check(m->cfg, db, &sub, time(NULL), &why, &error);
+		rc = block_check(m->cfg, db, &sub, statdb_now_ms(), &why, &error);
 		stat_close(db);
 		if (rc < 0) {
 			mu_log(MU_LOG_ERR, "%s", error);
@@ -273,7 +276,7 @@ attempt_failed(struct monitor *m)
 	db = stat_open(m, &failed);
 	if (db != NULL) {
 		subject_of(m, &sub);
-		if (block_record_failure(m->cfg, db, &sub, time(NULL),
+		if (block_record_failure(m->cfg, db, &sub, statdb_now_ms(),
 					 &error) < 0)
 			mu_log(MU_LOG_ERR, "%s", error);
 		stat_close(db);
@@ -341,7 +344,7 @@ attempt_finish(struct monitor *m, const char *final_data)
 		subject_of(m, &sub);
 		if (block_record_success(m->cfg, db, &sub, &error) < 0)
 			mu_log(MU_LOG_ERR, "%s", error);
-		rc = login_delay_check(m->cfg, db, m->at.user.name, time(NULL),
+		rc = login_delay_check(m->cfg, db, m->at.user.name, statdb_now_ms(),
 				       &wait, &error);
 		if (rc < 0)
 			mu_log(MU_LOG_ERR, "%s", error);
@@ -410,7 +413,7 @@ attempt_login(struct monitor *m)
 	/* recorded at login, not at QUIT (RFC 2449 section 6.5) */
 	db = stat_open(m, &failed);
 	if (db != NULL) {
-		if (login_delay_record(m->cfg, db, m->at.user.name, time(NULL),
+		if (login_delay_record(m->cfg, db, m->at.user.name, statdb_now_ms(),
 				       &error) < 0)
 			mu_log(MU_LOG_ERR, "%s", error);
 		stat_close(db);

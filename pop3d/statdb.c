@@ -332,3 +332,12 @@ statdb_prune(struct statdb *db, const char *prefix,
 	free(doomed);
 	return rc;
 }
+
+long long
+statdb_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}

@@ -39,6 +39,9 @@ int statdb_delete(struct statdb *db, const char *key, const char **error_r);
 
 /* Call fn for every key starting with prefix, with its value; fn returns
  * true to delete the record.  For pruning expired records. */
+/* The time the records hold: milliseconds since the epoch. */
+long long statdb_now_ms(void);
+
 int statdb_prune(struct statdb *db, const char *prefix,
 		 int (*fn)(const char *key, const char *value, void *ctx),
 		 void *ctx, const char **error_r);

@@ -5,8 +5,6 @@ client sends (SNI) picks the certificate, on the implicit-TLS port and
 after STLS; a client sending no name, or a name no certificate has, gets
 the first pair."""
 
-import ssl
-
 from pop3test import Setup, TempDir, check_eq, run
 from tlstest import Pki, TlsSocket, client_context, start_tls_daemon, \
     tls_settings
