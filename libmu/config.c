@@ -116,6 +116,22 @@ list_duplicate(char *const *list)
 	return NULL;
 }
 
+/* Put list (taken over) into a list field, unless a word is in it twice. */
+static int
+list_store(char **list, void *field, const char **hint_r)
+{
+	const char *dup = list_duplicate(list);
+
+	if (dup != NULL) {
+		*hint_r = hint("%.60s is listed twice", dup);
+		list_free(list);
+		return -1;
+	}
+	list_free(*(char ***)field);
+	*(char ***)field = list;
+	return 0;
+}
+
 /* -------------------------------------------------------- value parsers */
 
 /* Leading decimal digits of *pp into *value_r, advancing *pp.
@@ -350,7 +366,6 @@ parse_choice_list(const struct mu_directive *d, const char *text,
 		  const char *choices_text, void *field, const char **hint_r)
 {
 	char **list = list_split(text);
-	const char *dup;
 
 	if (list == NULL) {     /* only blanks, e.g. "  " in quotes */
 		if (d->empty == MU_EMPTY_UNSET) {
@@ -376,14 +391,7 @@ parse_choice_list(const struct mu_directive *d, const char *text,
 		free(*w);
 		*w = mu_xstrdup(choices[i]);
 	}
-	if ((dup = list_duplicate(list)) != NULL) {
-		*hint_r = hint("%s is listed twice", dup);
-		list_free(list);
-		return -1;
-	}
-	list_free(*(char ***)field);
-	*(char ***)field = list;
-	return 0;
+	return list_store(list, field, hint_r);
 }
 
 static int
@@ -614,8 +622,6 @@ parse_plain(const struct mu_directive *d, const char *text, void *field,
 	unsigned secs;
 	bool b;
 	enum mu_tls_proto proto;
-	const char *dup;
-	char **list;
 
 	switch (d->type) {
 	case MU_CFG_STRING:
@@ -665,15 +671,7 @@ parse_plain(const struct mu_directive *d, const char *text, void *field,
 		*(enum mu_tls_proto *)field = proto;
 		return 0;
 	case MU_CFG_LIST:
-		list = list_split(text);
-		if ((dup = list_duplicate(list)) != NULL) {
-			*hint_r = hint("%.60s is listed twice", dup);
-			list_free(list);
-			return -1;
-		}
-		list_free(*(char ***)field);
-		*(char ***)field = list;
-		return 0;
+		return list_store(list_split(text), field, hint_r);
 	}
 	*hint_r = "unknown directive type";
 	return -1;

@@ -2,6 +2,7 @@
  * per-message marks; the drivers do the storage work. */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,22 @@ driver_for(enum mu_format format)
 		break;
 	}
 	return NULL;
+}
+
+int
+mu_mailbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
+		const char **error_r, const char *fmt, ...)
+{
+	char tmp[sizeof mb->errbuf];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof tmp, fmt, ap);	/* args may point into errbuf */
+	va_end(ap);
+	memcpy(mb->errbuf, tmp, sizeof tmp);
+	mb->errcode = code;
+	*error_r = mb->errbuf;
+	return -1;
 }
 
 static void

@@ -179,6 +179,13 @@ void mu_msgstream_close(struct mu_msgstream *st);
 void mu_msgstream_init_fd(struct mu_msgstream *st, int fd, bool own_fd,
 			  off_t start, off_t end, int kind);
 
+/* For drivers: record a failure -- its class in mb->errcode, its text in
+ * mb->errbuf with *error_r pointing there -- and return -1.  The
+ * arguments may point into mb->errbuf. */
+int mu_mailbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
+		    const char **error_r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 extern const struct mu_mailbox_ops mu_mbox_ops;
 extern const struct mu_mailbox_ops mu_maildir_ops;
 extern const struct mu_mailbox_ops mu_mh_ops;

@@ -23,8 +23,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +30,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lock.h"
 #include "mailbox.h"
 #include "msgfile.h"
 #include "scan.h"
@@ -120,29 +117,11 @@ msg_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static int
-fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
-     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
-     const char *fmt, ...)
+/* Names starting with '.' are not messages. */
+static bool
+is_message(const char *name)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(mb->errbuf, sizeof mb->errbuf, fmt, ap);
-	va_end(ap);
-	mb->errcode = code;
-	*error_r = mb->errbuf;
-	return -1;
-}
-
-static enum mu_mailbox_error
-errno_class(int err)
-{
-	return err == EACCES || err == EPERM || err == ENOTDIR || err == ELOOP ?
-		MU_MBERR_PERM : MU_MBERR_TEMP;
+	return name[0] != '.';
 }
 
 static int
@@ -150,48 +129,30 @@ scan_subdir(struct mu_mailbox *mb, struct maildir *md, const char *sub,
 	    const char **error_r)
 {
 	char *dirpath = mu_xasprintf("%s/%s", mb->path, sub);
-	struct dirent *de;
+	const char *name;
 	struct stat st;
 	DIR *d = opendir(dirpath);
-	int rc = 0;
+	int rc;
 
 	if (d == NULL) {
 		int err = errno;
 		free(dirpath);
 		if (err == ENOENT)
 			return 0;	/* nothing delivered yet */
-		return fail(mb, errno_class(err), error_r, "cannot read %s/%s: %s",
-			    mb->path, sub, strerror(err));
+		return mu_mailbox_fail(mb, mu_errno_class(err), error_r,
+				       "cannot read %s/%s: %s", mb->path, sub,
+				       strerror(err));
 	}
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			if (errno != 0)
-				rc = fail(mb, MU_MBERR_TEMP, error_r,
-					  "cannot read %s: %s", dirpath,
-					  strerror(errno));
-			break;
-		}
-		if (de->d_name[0] == '.')
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;	/* moved away meanwhile */
-			rc = fail(mb, errno_class(errno), error_r, "%s/%s: %s",
-				  dirpath, de->d_name, strerror(errno));
-			break;
-		}
-		/* symlinks are not followed: mail is regular files */
-		if (!S_ISREG(st.st_mode))
-			continue;
+	while ((rc = mu_msgfile_next_entry(mb, d, dirpath, is_message, &name,
+					   &st, error_r)) > 0) {
 		if (md->count == md->alloc) {
 			md->alloc = md->alloc ? md->alloc * 2 : 64;
 			md->msgs = mu_xreallocarray(md->msgs, md->alloc,
 						    sizeof *md->msgs);
 		}
 		struct maildir_msg *m = &md->msgs[md->count++];
-		m->name = mu_xasprintf("%s/%s", sub, de->d_name);
-		m->time = leading_number(de->d_name);
+		m->name = mu_xasprintf("%s/%s", sub, name);
+		m->time = leading_number(name);
 		m->file_size = st.st_size;
 	}
 	closedir(d);
@@ -233,9 +194,8 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 	const char *base = base_of(m->name);
 	size_t ulen = unique_len(base);
 	uint64_t s_size, w_size;
-	struct stat st;
 	char *path;
-	int fd;
+	int rc;
 
 	if (name_field(base, ulen, 'S', &s_size) &&
 	    name_field(base, ulen, 'W', &w_size) &&
@@ -250,28 +210,10 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 		return 1;
 	}
 	path = mu_xasprintf("%s/%s", mb->path, m->name);
-	fd = mu_msgfile_open(path, &st);
-	if (fd < 0) {
-		int err = errno;
-		if (err == ENOENT) {
-			free(path);
-			return 0;
-		}
-		fail(mb, errno_class(err), error_r, "cannot open %s: %s", path,
-		     strerror(err));
-		free(path);
-		return -1;
-	}
-	m->file_size = st.st_size;
-	if (mu_msgfile_scan(fd, st.st_size, info) < 0) {
-		fail(mb, MU_MBERR_TEMP, error_r, "cannot read %s: %s", path,
-		     strerror(errno));
-		close(fd);
-		free(path);
-		return -1;
-	}
-	close(fd);
+	rc = mu_msgfile_info(mb, path, info, &m->file_size, error_r);
 	free(path);
+	if (rc <= 0)
+		return rc;
 	/* An X-UIDL header wins, as in mbox and MH: mail migrated from
 	 * qpopper or Mailutils into a Maildir keeps the UIDLs its clients
 	 * know (a header copied into two messages is made unique by
@@ -300,28 +242,7 @@ maildir_release(struct mu_mailbox *mb)
 {
 	maildir_free(mb->drv);
 	mb->drv = NULL;
-	if (mb->session_lock_fd >= 0) {
-		mu_session_unlock(mb->session_lock_fd);
-		mb->session_lock_fd = -1;
-	}
-}
-
-static int
-take_session_lock(struct mu_mailbox *mb, const char **error_r)
-{
-	char *lockfile = mu_xasprintf("%s/%s", mb->path, MAILDIR_SESSION_LOCK);
-	const char *err = NULL;
-	int rc = mu_session_lock(lockfile, &mb->session_lock_fd, &err);
-
-	free(lockfile);
-	if (rc == 0)
-		return 0;
-	mb->session_lock_fd = -1;
-	if (rc > 0)
-		return fail(mb, MU_MBERR_IN_USE, error_r,
-			    "mailbox %s is in use by another session", mb->path);
-	return fail(mb, MU_MBERR_TEMP, error_r, "cannot lock %s: %s", mb->path,
-		    err != NULL ? err : "unknown error");
+	mu_msgfile_unlock_session(mb);
 }
 
 static int create_maildir(struct mu_mailbox *mb, const char **error_r);
@@ -332,32 +253,19 @@ maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	struct maildir *md = mu_xcalloc(1, sizeof *md);
 	struct stat st;
 	size_t kept;
+	int rc;
 
 	mb->drv = md;
 	if ((flags & MU_OPEN_CREATE) && stat(mb->path, &st) < 0 &&
 	    errno == ENOENT && create_maildir(mb, error_r) < 0)
 		goto error;
-	if (stat(mb->path, &st) < 0) {
-		int err = errno;
-		if ((err == ENOENT || err == ENOTDIR) && !(flags & MU_OPEN_NOCREATE)) {
-			/* an empty mailbox; append creates it.  No session
-			 * lock: there is nowhere to put one, and nothing to
-			 * guard. */
-			mb->msgs = mu_xcalloc(1, sizeof *mb->msgs);
-			mb->count = 0;
-			return 0;
-		}
-		fail(mb, err == ENOENT ? MU_MBERR_PERM : errno_class(err), error_r,
-		     "cannot open Maildir %s: %s", mb->path, strerror(err));
-		goto error;
+	rc = mu_msgfile_open_dir(mb, flags, "Maildir", MAILDIR_SESSION_LOCK,
+				 error_r);
+	if (rc <= 0) {
+		if (rc < 0)
+			goto error;
+		return 0;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		fail(mb, MU_MBERR_PERM, error_r, "%s is not a Maildir directory",
-		     mb->path);
-		goto error;
-	}
-	if ((flags & MU_OPEN_SESSION_LOCK) && take_session_lock(mb, error_r) < 0)
-		goto error;
 	if (scan_subdir(mb, md, "new", error_r) < 0 ||
 	    scan_subdir(mb, md, "cur", error_r) < 0)
 		goto error;
@@ -367,7 +275,7 @@ maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	mb->msgs = mu_xcalloc(md->count ? md->count : 1, sizeof *mb->msgs);
 	kept = 0;
 	for (size_t i = 0; i < md->count; i++) {
-		int rc = message_info(mb, &md->msgs[i], &mb->msgs[kept], error_r);
+		rc = message_info(mb, &md->msgs[i], &mb->msgs[kept], error_r);
 		if (rc < 0) {
 			for (size_t j = i; j < md->count; j++)
 				free(md->msgs[j].name);
@@ -448,26 +356,8 @@ maildir_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 	struct stat sb;
 	int fd = open_message(mb, m, &sb);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fail(mb, MU_MBERR_TEMP, error_r,
-				    "message %zu of %s is gone: another program "
-				    "deleted it since the session began", idx + 1,
-				    mb->path);
-		return fail(mb, errno_class(errno), error_r,
-			    "cannot open message %zu of %s: %s", idx + 1, mb->path,
-			    strerror(errno));
-	}
-	/* Maildir files never change; one that did would not match the
-	 * size already announced */
-	if (sb.st_size != m->file_size) {
-		close(fd);
-		return fail(mb, MU_MBERR_TEMP, error_r,
-			    "message %zu of %s changed on disk since the session "
-			    "began", idx + 1, mb->path);
-	}
-	mu_msgstream_init_fd(st, fd, true, 0, sb.st_size, MU_STREAM_PLAIN);
-	return 0;
+	return mu_msgfile_stream_init(mb, idx, fd, &sb, m->file_size,
+				      "deleted it", st, error_r);
 }
 
 static int
@@ -555,8 +445,9 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 		}
 		/* ENOENT: another program deleted it already */
 		if (err != 0 && err != ENOENT)
-			rc = fail(mb, errno_class(err), error_r,
-				  "cannot delete %s: %s", path, strerror(err));
+			rc = mu_mailbox_fail(mb, mu_errno_class(err), error_r,
+					     "cannot delete %s: %s", path,
+					     strerror(err));
 		free(path);
 		return rc;
 	}
@@ -597,9 +488,10 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 				return 0;
 			}
 			if (err != EEXIST) {
-				rc = fail(mb, errno_class(err), error_r,
-					  "cannot mark %s seen: %s", path,
-					  strerror(err));
+				rc = mu_mailbox_fail(mb, mu_errno_class(err),
+						     error_r,
+						     "cannot mark %s seen: %s",
+						     path, strerror(err));
 				free(path);
 				return rc;
 			}
@@ -611,25 +503,15 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 	if (line != NULL) {
 		char *unique = new_unique_name();
 		char *tmppath = mu_xasprintf("%s/tmp/%s", mb->path, unique);
-		const char *step = "";
-		off_t new_size;
 
 		free(unique);
-		int done = mu_msgfile_add_header(path, tmppath, line, &new_size,
-						 &step);
-		if (done < 0 && errno == ENOENT && strcmp(step, "open") == 0)
-			done = 0;	/* deleted by another program */
-		else if (done < 0)
-			rc = fail(mb, errno_class(errno), error_r,
-				  "cannot add a header to %s: %s: %s", path, step,
-				  strerror(errno));
-		if (done > 0) {
-			/* one more line in the CRLF form, whatever the file's line ends */
-			info->size += strlen(line) + 2;
-			if (info->lines > 0)
-				info->lines++;
-			m->file_size = new_size;
-		}
+		int added = mu_msgfile_commit_header(mb, path, tmppath, line,
+						     info, &m->file_size,
+						     error_r);
+		if (added < 0)
+			rc = -1;
+		else if (added > 0 && info->lines > 0)
+			info->lines++;	/* 0: not counted (sized by W=) */
 		free(tmppath);
 	}
 	free(path);
@@ -641,31 +523,18 @@ maildir_commit(struct mu_mailbox *mb, const char **error_r)
 {
 	struct maildir *md = mb->drv;
 	static const char *const subs[] = { "cur", "new" };
-	char first_error[sizeof mb->errbuf];
-	enum mu_mailbox_error first_code = MU_MBERR_NONE;
+	struct mu_commit_status cs = { .code = MU_MBERR_NONE };
 	const char *err;
 
-	first_error[0] = '\0';
-	/* keep going after a failure: each message's change stands alone;
-	 * report the first failure */
-	for (size_t i = 0; i < md->count; i++) {
-		if (commit_one(mb, i, &err) < 0 && first_code == MU_MBERR_NONE) {
-			snprintf(first_error, sizeof first_error, "%s", err);
-			first_code = mb->errcode;
-		}
-	}
+	for (size_t i = 0; i < md->count; i++)
+		if (commit_one(mb, i, &err) < 0)
+			mu_commit_note(&cs, mb, err);
 	for (size_t i = 0; i < 2; i++) {
 		char *dir = mu_xasprintf("%s/%s", mb->path, subs[i]);
-		if (mu_fsync_dir(dir) < 0 && first_code == MU_MBERR_NONE) {
-			snprintf(first_error, sizeof first_error,
-				 "cannot fsync %s: %s", dir, strerror(errno));
-			first_code = MU_MBERR_TEMP;
-		}
+		mu_commit_fsync_dir(&cs, dir);
 		free(dir);
 	}
-	if (first_code != MU_MBERR_NONE)
-		return fail(mb, first_code, error_r, "%s", first_error);
-	return 0;
+	return mu_commit_end(mb, &cs, error_r);
 }
 
 static int
@@ -674,15 +543,16 @@ create_maildir(struct mu_mailbox *mb, const char **error_r)
 	static const char *const subs[] = { "cur", "new", "tmp" };
 
 	if (mu_mkdir_if_missing(mb->path, MAILDIR_MODE) < 0)
-		return fail(mb, errno_class(errno), error_r,
-			    "cannot create Maildir %s: %s", mb->path,
-			    strerror(errno));
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot create Maildir %s: %s", mb->path,
+				       strerror(errno));
 	for (size_t i = 0; i < 3; i++) {
 		char *dir = mu_xasprintf("%s/%s", mb->path, subs[i]);
 		int rc = mu_mkdir_if_missing(dir, MAILDIR_MODE);
 		if (rc < 0)
-			fail(mb, errno_class(errno), error_r,
-			     "cannot create %s: %s", dir, strerror(errno));
+			mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+					"cannot create %s: %s", dir,
+					strerror(errno));
 		free(dir);
 		if (rc < 0)
 			return -1;
@@ -703,28 +573,18 @@ maildir_append(struct mu_mailbox *mb, const char *data, size_t len,
 		char *unique = new_unique_name();
 		char *tmppath = mu_xasprintf("%s/tmp/%s", mb->path, unique);
 		char *newpath = mu_xasprintf("%s/new/%s", mb->path, unique);
-		int fd, rc = -1, err = 0;
+		const char *step;
+		int rc = -1, err = 0;
 
 		free(unique);
-		fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-			  O_CLOEXEC, 0600);
-		if (fd < 0) {
-			err = errno;
-		} else if (mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-			err = errno;
-			close(fd);
-			unlink(tmppath);
-		} else if (close(fd) < 0) {
-			err = errno;
-			unlink(tmppath);
-		} else if (link(tmppath, newpath) == 0 ||
-			   ((errno == EPERM || errno == ENOTSUP || errno == ENOSYS) &&
-			    mu_rename_noreplace(tmppath, newpath) == 0)) {
-			unlink(tmppath);	/* gone already after a rename */
-			rc = 0;
+		if (mu_write_new_file(tmppath, data, len, &step) < 0) {
+			err = errno;	/* EEXIST: tmp/NAME is not ours */
 		} else {
-			err = errno;
-			unlink(tmppath);
+			if (mu_link_noreplace(tmppath, newpath) == 0)
+				rc = 0;
+			else
+				err = errno;
+			unlink(tmppath);	/* gone already after a rename */
 		}
 		free(tmppath);
 		free(newpath);
@@ -734,18 +594,20 @@ maildir_append(struct mu_mailbox *mb, const char *data, size_t len,
 			err = errno;
 			free(dir);
 			if (rc < 0)
-				return fail(mb, MU_MBERR_TEMP, error_r,
-					    "cannot fsync %s/new: %s", mb->path,
-					    strerror(err));
+				return mu_mailbox_fail(mb, MU_MBERR_TEMP,
+						       error_r,
+						       "cannot fsync %s/new: %s",
+						       mb->path, strerror(err));
 			return 0;
 		}
 		if (err != EEXIST)
-			return fail(mb, errno_class(err), error_r,
-				    "cannot deliver into %s: %s", mb->path,
-				    strerror(err));
+			return mu_mailbox_fail(mb, mu_errno_class(err), error_r,
+					       "cannot deliver into %s: %s",
+					       mb->path, strerror(err));
 	}
-	return fail(mb, MU_MBERR_TEMP, error_r,
-		    "cannot find a unique file name in %s/tmp", mb->path);
+	return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+			       "cannot find a unique file name in %s/tmp",
+			       mb->path);
 }
 
 static void

@@ -104,27 +104,6 @@ kill_point(void)
 		raise(SIGKILL);
 }
 
-static int
-mbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
-	  const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int
-mbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
-	  const char **error_r, const char *fmt, ...)
-{
-	char tmp[sizeof mb->errbuf];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);	/* args may point into errbuf */
-	va_end(ap);
-	memcpy(mb->errbuf, tmp, sizeof tmp);
-	mb->errcode = code;
-	*error_r = mb->errbuf;
-	return -1;
-}
-
 static uint64_t
 fnv1a(const void *data, size_t len)
 {
@@ -228,8 +207,8 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	int rc;
 
 	if (fstat(d->fd, &st) < 0)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
-				 mb->path, strerror(errno));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
+				       mb->path, strerror(errno));
 	free(mb->msgs);
 	free(d->m);
 	mb->msgs = NULL;
@@ -285,9 +264,9 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 			free(d->m);
 			mb->msgs = NULL;
 			d->m = NULL;
-			return mbox_fail(mb, MU_MBERR_PERM, error_r,
-					 "%s is not an mbox file (it does not "
-					 "begin with a \"From \" line)", mb->path);
+			return mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+					       "%s is not an mbox file (it does not "
+					       "begin with a \"From \" line)", mb->path);
 		}
 		/* a blank line is held back: before a separator, or at the
 		 * end of the file, it is not part of the message */
@@ -319,8 +298,8 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 		free(d->m);
 		mb->msgs = NULL;
 		d->m = NULL;
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
-				 mb->path, strerror(read_errno));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(read_errno));
 	}
 	if (mb->msgs == NULL) {
 		mb->msgs = mu_xcalloc(1, sizeof *mb->msgs);
@@ -344,16 +323,16 @@ delivery_lock(struct mu_mailbox *mb, struct mbox *d, bool write,
 
 	if (mu_dotlock_acquire(&d->dl, mb->path, mb->lock_timeout, &timed_out,
 			       &err) < 0)
-		return mbox_fail(mb, timed_out ? MU_MBERR_LOCK : MU_MBERR_TEMP,
-				 error_r, "%s", err);
+		return mu_mailbox_fail(mb, timed_out ? MU_MBERR_LOCK : MU_MBERR_TEMP,
+				       error_r, "%s", err);
 	d->last_touch = time(NULL);
 	spent = time(NULL) - start;
 	if (mu_fcntl_lock(d->fd, write,
 			  spent >= (time_t)mb->lock_timeout ? 0 :
 			  mb->lock_timeout - (unsigned)spent, &timed_out, &err) < 0) {
 		mu_dotlock_release(&d->dl);
-		return mbox_fail(mb, timed_out ? MU_MBERR_LOCK : MU_MBERR_TEMP,
-				 error_r, "%s: %s", mb->path, err);
+		return mu_mailbox_fail(mb, timed_out ? MU_MBERR_LOCK : MU_MBERR_TEMP,
+				       error_r, "%s: %s", mb->path, err);
 	}
 	d->fcntl_held = true;
 	return 0;
@@ -551,11 +530,11 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 	fd = open(d->journal_tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
 		  0600);
 	if (fd < 0)
-		return mbox_fail(mb, errno == EACCES || errno == EROFS ?
-				 MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
-				 "cannot create commit journal %s: %s "
-				 "(the mailbox directory must be writable)",
-				 d->journal_tmp, strerror(errno));
+		return mu_mailbox_fail(mb, errno == EACCES || errno == EROFS ?
+				       MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
+				       "cannot create commit journal %s: %s "
+				       "(the mailbox directory must be writable)",
+				       d->journal_tmp, strerror(errno));
 	kill_point();
 	w.fd = fd;
 	w.buf = mu_xmalloc(COPY_BUFSIZE);
@@ -597,9 +576,9 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 		 * the next recovery applies it.  Say so and stop here. */
 		e = errno;
 		close(fd);
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync of the "
-				 "directory of %s: %s (the commit completes at the "
-				 "next open)", d->journal_path, strerror(e));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync of the "
+				       "directory of %s: %s (the commit completes at the "
+				       "next open)", d->journal_path, strerror(e));
 	}
 	kill_point();
 	return fd;
@@ -611,8 +590,9 @@ fail:
 	free(w.buf);
 	close(fd);
 	(void)unlink(d->journal_tmp);
-	return mbox_fail(mb, MU_MBERR_TEMP, error_r, "writing commit journal %s: %s",
-			 d->journal_tmp, strerror(e));
+	return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+			       "writing commit journal %s: %s", d->journal_tmp,
+			       strerror(e));
 }
 
 static int
@@ -716,8 +696,9 @@ journal_resized(struct mu_mailbox *mb, struct mbox *d, int jfd,
 		if (z < h->s0)
 			resized = 1;
 		else if (md5_range_hex(d->fd, (off_t)t, h->h, buf, hex) < 0)
-			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
-					 mb->path, strerror(errno));
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+					       "reading %s: %s", mb->path,
+					       strerror(errno));
 		else
 			resized = strcmp(hex, h->orig_md5) != 0;
 	} else {
@@ -734,9 +715,9 @@ journal_resized(struct mu_mailbox *mb, struct mbox *d, int jfd,
 					(size_t)(t - off) : COPY_BUFSIZE;
 				if (mu_pread_full(d->fd, buf, want, (off_t)off) !=
 				    (ssize_t)want)
-					return mbox_fail(mb, MU_MBERR_TEMP, error_r,
-							 "reading %s: %s", mb->path,
-							 strerror(errno));
+					return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+							       "reading %s: %s", mb->path,
+							       strerror(errno));
 				for (size_t i = 0; i < want; i++)
 					if (buf[i] != '\0') {
 						resized = 0;
@@ -747,10 +728,10 @@ journal_resized(struct mu_mailbox *mb, struct mbox *d, int jfd,
 		}
 	}
 	if ((resized && z < t) || (!resized && z < h->s0) || z < h->p)
-		return mbox_fail(mb, MU_MBERR_PERM, error_r,
-				 "%s is shorter (%llu bytes) than its commit "
-				 "journal %s allows; left both as they are",
-				 mb->path, (unsigned long long)z, d->journal_path);
+		return mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+				       "%s is shorter (%llu bytes) than its commit "
+				       "journal %s allows; left both as they are",
+				       mb->path, (unsigned long long)z, d->journal_path);
 	/* A decision read from the content is written down before anything
 	 * changes: the tail about to be written overwrites the very bytes
 	 * it was read from, so a second crash could not decide again. */
@@ -762,8 +743,8 @@ journal_resized(struct mu_mailbox *mb, struct mbox *d, int jfd,
 				 : (z < t ? "size" : "zeros of the extension"));
 	if (ph == PHASE_RESIZING && t != h->s0 &&
 	    journal_set_phase(jfd, h, resized ? PHASE_RESIZED : PHASE_PREPARED) < 0)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "writing %s: %s",
-				 d->journal_path, strerror(errno));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "writing %s: %s",
+				       d->journal_path, strerror(errno));
 	return resized;
 }
 
@@ -859,9 +840,9 @@ journal_finish(struct mu_mailbox *mb, struct mbox *d, int jfd,
 	return 0;
 
 io_error:
-	mbox_fail(mb, MU_MBERR_TEMP, error_r, "committing %s: %s (the journal "
-		  "%s finishes the work at the next open)", mb->path,
-		  strerror(errno), d->journal_path);
+	mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "committing %s: %s (the journal "
+			"%s finishes the work at the next open)", mb->path,
+			strerror(errno), d->journal_path);
 fail:
 	if (jfd >= 0)
 		close(jfd);
@@ -888,9 +869,9 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	if (jfd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r,
-				 "cannot open commit journal %s: %s",
-				 d->journal_path, strerror(errno));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				       "cannot open commit journal %s: %s",
+				       d->journal_path, strerror(errno));
 	}
 	buf = mu_xmalloc(COPY_BUFSIZE);
 	valid = fstat(jfd, &jst) == 0 &&
@@ -922,9 +903,9 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 		free(aside);
 		close(jfd);
 		if (rc < 0)
-			return mbox_fail(mb, MU_MBERR_TEMP, error_r,
-					 "cannot move aside %s: %s", d->journal_path,
-					 strerror(errno));
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+					       "cannot move aside %s: %s",
+					       d->journal_path, strerror(errno));
 		kill_point();
 		return 0;
 	}
@@ -978,22 +959,25 @@ mbox_open_file(struct mu_mailbox *mb, struct mbox *d, bool write,
 {
 	struct stat st;
 
-	d->fd = open(mb->path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	/* O_NOFOLLOW: a maildrop is never reached through a symlink at its
+	 * last component (pop3d also refuses one before opening: owner.h) */
+	d->fd = open(mb->path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC |
+		     O_NOFOLLOW);
 	if (d->fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		return mbox_fail(mb, errno == EACCES || errno == EISDIR ||
-				 errno == ELOOP || errno == EROFS ?
-				 MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
-				 "cannot open %s: %s", mb->path, strerror(errno));
+		return mu_mailbox_fail(mb, errno == EACCES || errno == EISDIR ||
+				       errno == ELOOP || errno == EROFS ?
+				       MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
+				       "cannot open %s: %s", mb->path, strerror(errno));
 	}
 	d->writable = write;
 	if (fstat(d->fd, &st) < 0)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
-				 mb->path, strerror(errno));
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
+				       mb->path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
-		return mbox_fail(mb, MU_MBERR_PERM, error_r,
-				 "%s is not a regular file", mb->path);
+		return mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+				       "%s is not a regular file", mb->path);
 	d->ino = st.st_ino;
 	d->dev = st.st_dev;
 	return 0;
@@ -1016,16 +1000,16 @@ mbox_open(struct mu_mailbox *mb, int flags, const char **error_r)
 
 		rc = mu_session_lock(d->session_path, &mb->session_lock_fd, &err);
 		if (rc == 1) {
-			mbox_fail(mb, MU_MBERR_IN_USE, error_r,
-				  "%s is in use by another session", mb->path);
+			mu_mailbox_fail(mb, MU_MBERR_IN_USE, error_r,
+					"%s is in use by another session", mb->path);
 			goto fail;
 		}
 		/* No directory means no mailbox and nothing to protect. */
 		if (rc < 0 && !(errno == ENOENT && access(mb->path, F_OK) < 0)) {
-			mbox_fail(mb, errno == EACCES || errno == EROFS ?
-				  MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
-				  "%s (the session lock lives beside the mailbox; "
-				  "its directory must be writable)", err);
+			mu_mailbox_fail(mb, errno == EACCES || errno == EROFS ?
+					MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
+					"%s (the session lock lives beside the mailbox; "
+					"its directory must be writable)", err);
 			goto fail;
 		}
 	}
@@ -1034,8 +1018,8 @@ mbox_open(struct mu_mailbox *mb, int flags, const char **error_r)
 		goto fail;
 	if (d->fd < 0) {
 		if (flags & MU_OPEN_NOCREATE) {
-			mbox_fail(mb, MU_MBERR_PERM, error_r, "%s does not exist",
-				  mb->path);
+			mu_mailbox_fail(mb, MU_MBERR_PERM, error_r, "%s does not exist",
+					mb->path);
 			goto fail;
 		}
 		/* a missing mbox is an empty one; not created to be read */
@@ -1059,7 +1043,8 @@ mbox_open(struct mu_mailbox *mb, int flags, const char **error_r)
 		if (mbox_open_file(mb, d, true, error_r) < 0)
 			goto fail;
 		if (d->fd < 0) {
-			mbox_fail(mb, MU_MBERR_TEMP, error_r, "%s vanished", mb->path);
+			mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s vanished",
+					mb->path);
 			goto fail;
 		}
 	}
@@ -1123,9 +1108,9 @@ commit_verify(struct mu_mailbox *mb, struct mbox *d, off_t size,
 	bool ok = true;
 
 	if (stat(mb->path, &st) < 0 || st.st_ino != d->ino || st.st_dev != d->dev)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced by "
-				 "another program during the session; nothing "
-				 "changed", mb->path);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced by "
+				       "another program during the session; nothing "
+				       "changed", mb->path);
 	if (size < d->scanned_size)
 		ok = false;
 	buf = mu_xmalloc(COPY_BUFSIZE + 2);
@@ -1145,9 +1130,9 @@ commit_verify(struct mu_mailbox *mb, struct mbox *d, off_t size,
 	}
 	free(buf);
 	if (!ok)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was changed by "
-				 "another program during the session; nothing "
-				 "changed", mb->path);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was changed by "
+				       "another program during the session; nothing "
+				       "changed", mb->path);
 	return 0;
 }
 
@@ -1233,15 +1218,15 @@ clear_delete_marks(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 			continue;
 		n = mu_delmark_clear(d->fd, d->m[i].body_start, d->m[i].body_end);
 		if (n < 0)
-			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "clearing a "
-					 "deletion mark in %s: %s", mb->path,
-					 strerror(errno));
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "clearing a "
+					       "deletion mark in %s: %s", mb->path,
+					       strerror(errno));
 		cleared += n;
 	}
 	if (cleared > 0) {
 		if (fsync(d->fd) < 0)
-			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync %s: %s",
-					 mb->path, strerror(errno));
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync %s: %s",
+					       mb->path, strerror(errno));
 		kill_point();
 	}
 	for (size_t i = 0; i < mb->count; i++)
@@ -1321,6 +1306,29 @@ commit_update_view(struct mu_mailbox *mb, struct mbox *d, size_t first,
 	d->scanned_size = pos;
 }
 
+/* Take the delivery lock for writing and make the file whole again (a
+ * commit a crash interrupted is finished or undone from its journal);
+ * *st_r is the file as it is then.  0, or -1 with nothing locked. */
+static int
+lock_for_writing(struct mu_mailbox *mb, struct mbox *d, struct stat *st_r,
+		 const char **error_r)
+{
+	if (delivery_lock(mb, d, true, error_r) < 0)
+		return -1;
+	if (journal_exists(d) && mbox_recover(mb, d, error_r) < 0)
+		goto fail;
+	if (fstat(d->fd, st_r) < 0) {
+		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
+				mb->path, strerror(errno));
+		goto fail;
+	}
+	return 0;
+
+fail:
+	delivery_unlock(d);
+	return -1;
+}
+
 static int
 mbox_commit(struct mu_mailbox *mb, const char **error_r)
 {
@@ -1338,26 +1346,19 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 	if (d->fd < 0 || mb->count == 0)
 		return 0;
 	if (d->broken)
-		return mbox_fail(mb, MU_MBERR_TEMP, error_r, "an earlier commit of "
-				 "%s failed; reopen the mailbox", mb->path);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "an earlier commit of "
+				       "%s failed; reopen the mailbox", mb->path);
 	for (size_t i = 0; i < mb->count && !any; i++)
 		any = mb->msgs[i].deleted || mb->added[i].line != NULL ||
 		      (mb->msgs[i].clear_delete_mark && mb->msgs[i].delete_mark);
 	if (!any)
 		return 0;
 	if (!d->writable)
-		return mbox_fail(mb, MU_MBERR_PERM, error_r, "%s was opened read-only",
-				 mb->path);
+		return mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+				       "%s was opened read-only", mb->path);
 
-	if (delivery_lock(mb, d, true, error_r) < 0)
+	if (lock_for_writing(mb, d, &st, error_r) < 0)
 		return -1;
-	if (journal_exists(d) && mbox_recover(mb, d, error_r) < 0)
-		goto out;
-	if (fstat(d->fd, &st) < 0) {
-		mbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s", mb->path,
-			  strerror(errno));
-		goto out;
-	}
 	if (commit_verify(mb, d, st.st_size, error_r) < 0)
 		goto out;
 	if (clear_delete_marks(mb, d, error_r) < 0)
@@ -1368,8 +1369,8 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 	for (size_t i = 0; i < mb->count; i++) {
 		if (!mb->msgs[i].deleted && mb->added[i].line != NULL &&
 		    plan_insertion(mb, d, i, &ins[i]) < 0) {
-			mbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
-				  mb->path, strerror(errno));
+			mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+					mb->path, strerror(errno));
 			goto out;
 		}
 		if (first == mb->count && (mb->msgs[i].deleted || ins[i].insert))
@@ -1418,8 +1419,8 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		h.l += pieces[i].len;
 	buf = mu_xmalloc(COPY_BUFSIZE);
 	if (journal_orig_hash(d, &h, buf) < 0) {
-		mbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s", mb->path,
-			  strerror(errno));
+		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s", mb->path,
+				strerror(errno));
 		goto out;
 	}
 	jfd = journal_create(mb, d, &h, pieces, npieces, error_r);
@@ -1523,13 +1524,15 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 	if (d->fd < 0 || !d->writable) {
 		int fd = open(mb->path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 		if (fd < 0)
-			return mbox_fail(mb, errno == EACCES ? MU_MBERR_PERM :
-					 MU_MBERR_TEMP, error_r, "cannot open %s for "
-					 "writing: %s", mb->path, strerror(errno));
+			return mu_mailbox_fail(mb, errno == EACCES ?
+					       MU_MBERR_PERM : MU_MBERR_TEMP,
+					       error_r, "cannot open %s for "
+					       "writing: %s", mb->path,
+					       strerror(errno));
 		if (fstat(fd, &st) < 0) {
 			close(fd);
-			return mbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
-					 mb->path, strerror(errno));
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
+					       mb->path, strerror(errno));
 		}
 		if (d->fd >= 0)
 			close(d->fd);	/* no lock is held on it now */
@@ -1540,15 +1543,8 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 		d->fd = fd;
 		d->writable = true;
 	}
-	if (delivery_lock(mb, d, true, error_r) < 0)
+	if (lock_for_writing(mb, d, &st, error_r) < 0)
 		return -1;
-	if (journal_exists(d) && mbox_recover(mb, d, error_r) < 0)
-		goto out;
-	if (fstat(d->fd, &st) < 0) {
-		mbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s", mb->path,
-			  strerror(errno));
-		goto out;
-	}
 	a.fd = d->fd;
 	a.pos = st.st_size;
 	mu_buf_init(&a.b);
@@ -1560,8 +1556,8 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 
 		if (mu_pread_full(d->fd, tail, n, st.st_size - (off_t)n) !=
 		    (ssize_t)n) {
-			mbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
-				  mb->path, strerror(errno));
+			mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+					mb->path, strerror(errno));
 			goto out;
 		}
 		blank_end = (n >= 2 && tail[n - 2] == '\n') ||
@@ -1584,8 +1580,8 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 		if (ftruncate(d->fd, st.st_size) < 0 || fsync(d->fd) < 0)
 			mu_log(MU_LOG_ERR, "%s: cannot undo a partial append: %s",
 			       mb->path, strerror(errno));
-		mbox_fail(mb, MU_MBERR_TEMP, error_r, "appending to %s: %s",
-			  mb->path, strerror(e));
+		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "appending to %s: %s",
+				mb->path, strerror(e));
 		mu_buf_free(&a.b);
 		goto out;
 	}

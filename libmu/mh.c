@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,31 +51,6 @@ struct mh {
 	size_t count, alloc;
 };
 
-static int
-fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
-     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
-static int
-fail(struct mu_mailbox *mb, enum mu_mailbox_error code, const char **error_r,
-     const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(mb->errbuf, sizeof mb->errbuf, fmt, ap);
-	va_end(ap);
-	mb->errcode = code;
-	*error_r = mb->errbuf;
-	return -1;
-}
-
-static enum mu_mailbox_error
-errno_class(int err)
-{
-	return err == EACCES || err == EPERM || err == ENOTDIR || err == ELOOP ?
-		MU_MBERR_PERM : MU_MBERR_TEMP;
-}
-
 /* A message file name: decimal, no leading zero, within nmh's int range.
  * "007" is not message 7 to nmh either. */
 static bool
@@ -97,6 +71,14 @@ message_number(const char *name, unsigned long *num_r)
 	return true;
 }
 
+static bool
+is_message(const char *name)
+{
+	unsigned long num;
+
+	return message_number(name, &num);
+}
+
 static int
 num_cmp(const void *a, const void *b)
 {
@@ -115,41 +97,23 @@ static int
 scan_folder(struct mu_mailbox *mb, struct mh *mh, const char **error_r)
 {
 	DIR *d = opendir(mb->path);
-	struct dirent *de;
+	const char *name;
 	struct stat st;
-	unsigned long num;
-	int rc = 0;
+	int rc;
 
 	if (d == NULL)
-		return fail(mb, errno_class(errno), error_r,
-			    "cannot read MH folder %s: %s", mb->path,
-			    strerror(errno));
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			if (errno != 0)
-				rc = fail(mb, MU_MBERR_TEMP, error_r,
-					  "cannot read %s: %s", mb->path,
-					  strerror(errno));
-			break;
-		}
-		if (!message_number(de->d_name, &num))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			if (errno == ENOENT)
-				continue;
-			rc = fail(mb, errno_class(errno), error_r, "%s/%s: %s",
-				  mb->path, de->d_name, strerror(errno));
-			break;
-		}
-		if (!S_ISREG(st.st_mode))
-			continue;
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot read MH folder %s: %s", mb->path,
+				       strerror(errno));
+	while ((rc = mu_msgfile_next_entry(mb, d, mb->path, is_message, &name,
+					   &st, error_r)) > 0) {
 		if (mh->count == mh->alloc) {
 			mh->alloc = mh->alloc ? mh->alloc * 2 : 64;
 			mh->msgs = mu_xreallocarray(mh->msgs, mh->alloc,
 						    sizeof *mh->msgs);
 		}
-		mh->msgs[mh->count].num = num;
+		/* a number: is_message accepted the name */
+		message_number(name, &mh->msgs[mh->count].num);
 		mh->msgs[mh->count].file_size = st.st_size;
 		mh->count++;
 	}
@@ -163,23 +127,8 @@ message_info(struct mu_mailbox *mb, struct mh_msg *m,
 	     struct mu_message_info *info, const char **error_r)
 {
 	char *path = msg_path(mb, m->num);
-	struct stat st;
-	int fd = mu_msgfile_open(path, &st), rc = 1;
+	int rc = mu_msgfile_info(mb, path, info, &m->file_size, error_r);
 
-	if (fd < 0) {
-		if (errno == ENOENT)
-			rc = 0;
-		else
-			rc = fail(mb, errno_class(errno), error_r,
-				  "cannot open %s: %s", path, strerror(errno));
-		free(path);
-		return rc;
-	}
-	m->file_size = st.st_size;
-	if (mu_msgfile_scan(fd, st.st_size, info) < 0)
-		rc = fail(mb, MU_MBERR_TEMP, error_r, "cannot read %s: %s", path,
-			  strerror(errno));
-	close(fd);
 	free(path);
 	return rc;
 }
@@ -194,68 +143,38 @@ mh_release(struct mu_mailbox *mb)
 		free(mh);
 		mb->drv = NULL;
 	}
-	if (mb->session_lock_fd >= 0) {
-		mu_session_unlock(mb->session_lock_fd);
-		mb->session_lock_fd = -1;
-	}
-}
-
-static int
-take_session_lock(struct mu_mailbox *mb, const char **error_r)
-{
-	char *lockfile = mu_xasprintf("%s/%s", mb->path, MH_SESSION_LOCK);
-	const char *err = NULL;
-	int rc = mu_session_lock(lockfile, &mb->session_lock_fd, &err);
-
-	free(lockfile);
-	if (rc == 0)
-		return 0;
-	mb->session_lock_fd = -1;
-	if (rc > 0)
-		return fail(mb, MU_MBERR_IN_USE, error_r,
-			    "mailbox %s is in use by another session", mb->path);
-	return fail(mb, MU_MBERR_TEMP, error_r, "cannot lock %s: %s", mb->path,
-		    err != NULL ? err : "unknown error");
+	mu_msgfile_unlock_session(mb);
 }
 
 static int
 mh_open(struct mu_mailbox *mb, int flags, const char **error_r)
 {
 	struct mh *mh = mu_xcalloc(1, sizeof *mh);
-	struct stat st;
 	size_t kept = 0;
+	int rc;
 
 	mb->drv = mh;
-	if ((flags & MU_OPEN_CREATE) && mu_mkdir_if_missing(mb->path, MH_MODE) < 0) {
-		fail(mb, errno_class(errno), error_r, "cannot create MH folder "
-		     "%s: %s", mb->path, strerror(errno));
+	if ((flags & MU_OPEN_CREATE) &&
+	    mu_mkdir_if_missing(mb->path, MH_MODE) < 0) {
+		mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				"cannot create MH folder %s: %s", mb->path,
+				strerror(errno));
 		goto error;
 	}
-	if (stat(mb->path, &st) < 0) {
-		int err = errno;
-		if ((err == ENOENT || err == ENOTDIR) && !(flags & MU_OPEN_NOCREATE)) {
-			/* an empty folder; append creates it */
-			mb->msgs = mu_xcalloc(1, sizeof *mb->msgs);
-			mb->count = 0;
-			return 0;
-		}
-		fail(mb, err == ENOENT ? MU_MBERR_PERM : errno_class(err), error_r,
-		     "cannot open MH folder %s: %s", mb->path, strerror(err));
-		goto error;
+	rc = mu_msgfile_open_dir(mb, flags, "MH folder", MH_SESSION_LOCK,
+				 error_r);
+	if (rc <= 0) {
+		if (rc < 0)
+			goto error;
+		return 0;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		fail(mb, MU_MBERR_PERM, error_r, "%s is not an MH folder", mb->path);
-		goto error;
-	}
-	if ((flags & MU_OPEN_SESSION_LOCK) && take_session_lock(mb, error_r) < 0)
-		goto error;
 	if (scan_folder(mb, mh, error_r) < 0)
 		goto error;
 	if (mh->count > 0)
 		qsort(mh->msgs, mh->count, sizeof *mh->msgs, num_cmp);
 	mb->msgs = mu_xcalloc(mh->count ? mh->count : 1, sizeof *mb->msgs);
 	for (size_t i = 0; i < mh->count; i++) {
-		int rc = message_info(mb, &mh->msgs[i], &mb->msgs[kept], error_r);
+		rc = message_info(mb, &mh->msgs[i], &mb->msgs[kept], error_r);
 		if (rc < 0)
 			goto error;
 		if (rc > 0)
@@ -282,24 +201,8 @@ mh_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 	int fd = mu_msgfile_open(path, &sb);
 
 	free(path);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return fail(mb, MU_MBERR_TEMP, error_r,
-				    "message %zu of %s is gone: another program "
-				    "removed or renumbered it since the session "
-				    "began", idx + 1, mb->path);
-		return fail(mb, errno_class(errno), error_r,
-			    "cannot open message %zu of %s: %s", idx + 1,
-			    mb->path, strerror(errno));
-	}
-	if (sb.st_size != m->file_size) {
-		close(fd);
-		return fail(mb, MU_MBERR_TEMP, error_r,
-			    "message %zu of %s changed on disk since the session "
-			    "began", idx + 1, mb->path);
-	}
-	mu_msgstream_init_fd(st, fd, true, 0, sb.st_size, MU_STREAM_PLAIN);
-	return 0;
+	return mu_msgfile_stream_init(mb, idx, fd, &sb, m->file_size,
+				      "removed or renumbered it", st, error_r);
 }
 
 /* ---- .mh_sequences ----
@@ -551,20 +454,24 @@ update_sequences(struct mu_mailbox *mb, const struct numset *deleted,
 	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno != ENOENT)
-			rc = fail(mb, errno_class(errno), error_r,
-				  "cannot open %s: %s", path, strerror(errno));
+			rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+					     "cannot open %s: %s", path,
+					     strerror(errno));
 		goto done;	/* no sequences: nothing to update */
 	}
 	if (mu_fcntl_lock(fd, true, mb->lock_timeout, &timed_out,
 			  &lock_error) < 0) {
-		rc = fail(mb, timed_out ? MU_MBERR_LOCK : MU_MBERR_TEMP, error_r,
-			  "cannot lock %s: %s", path,
-			  lock_error != NULL ? lock_error : "timed out");
+		rc = mu_mailbox_fail(mb, timed_out ? MU_MBERR_LOCK :
+				     MU_MBERR_TEMP, error_r,
+				     "cannot lock %s: %s", path,
+				     lock_error != NULL ? lock_error :
+				     "timed out");
 		goto done;
 	}
 	if (fstat(fd, &st) < 0 || read_all(fd, &old) < 0) {
-		rc = fail(mb, MU_MBERR_TEMP, error_r, "cannot read %s: %s", path,
-			  strerror(errno));
+		rc = mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				     "cannot read %s: %s", path,
+				     strerror(errno));
 		goto done;
 	}
 	if (!sequences_rewrite(old.data, old.len, deleted, unseen_drop, &new))
@@ -592,8 +499,9 @@ update_sequences(struct mu_mailbox *mb, const struct numset *deleted,
 	goto done;
 
 io_error:
-	rc = fail(mb, errno_class(errno), error_r, "cannot update %s: %s: %s",
-		  path, step, strerror(errno));
+	rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+			     "cannot update %s: %s: %s", path, step,
+			     strerror(errno));
 	if (out >= 0)
 		close(out);
 	unlink(tmppath);
@@ -607,21 +515,6 @@ done:
 	return rc;
 }
 
-/* Keep the first failure, try the rest: each change stands alone. */
-struct commit_status {
-	enum mu_mailbox_error code;
-	char error[512];
-};
-
-static void
-note_failure(struct commit_status *cs, struct mu_mailbox *mb, const char *err)
-{
-	if (cs->code != MU_MBERR_NONE)
-		return;
-	cs->code = mb->errcode != MU_MBERR_NONE ? mb->errcode : MU_MBERR_TEMP;
-	snprintf(cs->error, sizeof cs->error, "%s", err);
-}
-
 static int
 add_header(struct mu_mailbox *mb, size_t idx, const char **error_r)
 {
@@ -630,29 +523,22 @@ add_header(struct mu_mailbox *mb, size_t idx, const char **error_r)
 	const char *line = mb->added[idx].line;
 	char *path = msg_path(mb, m->num);
 	char *tmppath = mu_xasprintf("%s/%s%lu", mb->path, MH_TMP_PREFIX, m->num);
-	const char *step = "";
-	off_t new_size;
-	int done, rc = 0;
+	int rc = 0;
 
 	/* a leftover of an earlier crash (we hold the session lock) */
 	if (unlink(tmppath) < 0 && errno != ENOENT) {
-		rc = fail(mb, errno_class(errno), error_r, "cannot remove %s: %s",
-			  tmppath, strerror(errno));
-		goto out;
+		rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				     "cannot remove %s: %s", tmppath,
+				     strerror(errno));
+	} else {
+		int added = mu_msgfile_commit_header(mb, path, tmppath, line,
+						     info, &m->file_size,
+						     error_r);
+		if (added < 0)
+			rc = -1;
+		else if (added > 0)
+			info->lines++;
 	}
-	done = mu_msgfile_add_header(path, tmppath, line,
-				     &new_size, &step);
-	if (done < 0 && !(errno == ENOENT && strcmp(step, "open") == 0))
-		rc = fail(mb, errno_class(errno), error_r,
-			  "cannot add a header to %s: %s: %s", path, step,
-			  strerror(errno));
-	if (done > 0) {
-		/* one more line in the CRLF form, whatever the file's line ends */
-		info->size += strlen(line) + 2;
-		info->lines++;
-		m->file_size = new_size;
-	}
-out:
 	free(path);
 	free(tmppath);
 	return rc;
@@ -672,20 +558,22 @@ clear_delete_mark(struct mu_mailbox *mb, size_t idx, const char **error_r)
 	if (fd < 0) {
 		/* ENOENT: removed by another program, nothing to clear */
 		if (errno != ENOENT)
-			rc = fail(mb, errno_class(errno), error_r,
-				  "cannot open %s: %s", path, strerror(errno));
+			rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+					     "cannot open %s: %s", path,
+					     strerror(errno));
 		free(path);
 		return rc;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		rc = fail(mb, MU_MBERR_PERM, error_r, "%s is not a regular file",
-			  path);
+		rc = mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+				     "%s is not a regular file", path);
 	} else {
 		cleared = mu_delmark_clear(fd, 0, st.st_size);
 		if (cleared < 0 || (cleared > 0 && fsync(fd) < 0))
-			rc = fail(mb, errno_class(errno), error_r,
-				  "cannot clear the deletion mark of %s: %s",
-				  path, strerror(errno));
+			rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+					     "cannot clear the deletion mark "
+					     "of %s: %s", path,
+					     strerror(errno));
 		else
 			mb->msgs[idx].delete_mark = false;
 	}
@@ -703,9 +591,9 @@ remove_message(struct mu_mailbox *mb, unsigned long num, const char **error_r)
 	int rc = 0;
 
 	if (rename(path, backup) < 0 && errno != ENOENT)
-		rc = fail(mb, errno_class(errno), error_r,
-			  "cannot remove %s (rename to ,%lu): %s", path, num,
-			  strerror(errno));
+		rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				     "cannot remove %s (rename to ,%lu): %s",
+				     path, num, strerror(errno));
 	free(path);
 	free(backup);
 	return rc;
@@ -715,7 +603,7 @@ static int
 mh_commit(struct mu_mailbox *mb, const char **error_r)
 {
 	struct mh *mh = mb->drv;
-	struct commit_status cs = { .code = MU_MBERR_NONE };
+	struct mu_commit_status cs = { .code = MU_MBERR_NONE };
 	struct numset deleted = { mu_xcalloc(mh->count + 1, sizeof(unsigned long)), 0 };
 	struct numset unseen_drop = { mu_xcalloc(mh->count + 1, sizeof(unsigned long)), 0 };
 	const char *err;
@@ -725,15 +613,15 @@ mh_commit(struct mu_mailbox *mb, const char **error_r)
 	for (size_t i = 0; i < mh->count; i++)
 		if (!mb->msgs[i].deleted && mb->msgs[i].clear_delete_mark &&
 		    mb->msgs[i].delete_mark && clear_delete_mark(mb, i, &err) < 0)
-			note_failure(&cs, mb, err);
+			mu_commit_note(&cs, mb, err);
 	for (size_t i = 0; i < mh->count; i++)
 		if (!mb->msgs[i].deleted && mb->added[i].line != NULL &&
 		    add_header(mb, i, &err) < 0)
-			note_failure(&cs, mb, err);
+			mu_commit_note(&cs, mb, err);
 	for (size_t i = 0; i < mh->count; i++) {
 		if (mb->msgs[i].deleted) {
 			if (remove_message(mb, mh->msgs[i].num, &err) < 0)
-				note_failure(&cs, mb, err);
+				mu_commit_note(&cs, mb, err);
 			deleted.v[deleted.n++] = mh->msgs[i].num;
 			unseen_drop.v[unseen_drop.n++] = mh->msgs[i].num;
 		} else if (mb->msgs[i].seen) {
@@ -744,17 +632,11 @@ mh_commit(struct mu_mailbox *mb, const char **error_r)
 	numset_finish(&unseen_drop);
 	if (unseen_drop.n > 0 && update_sequences(mb, &deleted, &unseen_drop,
 						  &err) < 0)
-		note_failure(&cs, mb, err);
-	if (mu_fsync_dir(mb->path) < 0 && cs.code == MU_MBERR_NONE) {
-		cs.code = MU_MBERR_TEMP;
-		snprintf(cs.error, sizeof cs.error, "cannot fsync %s: %s",
-			 mb->path, strerror(errno));
-	}
+		mu_commit_note(&cs, mb, err);
+	mu_commit_fsync_dir(&cs, mb->path);
 	free(deleted.v);
 	free(unseen_drop.v);
-	if (cs.code != MU_MBERR_NONE)
-		return fail(mb, cs.code, error_r, "%s", cs.error);
-	return 0;
+	return mu_commit_end(mb, &cs, error_r);
 }
 
 static int
@@ -765,8 +647,9 @@ highest_number(struct mu_mailbox *mb, unsigned long *max_r, const char **error_r
 	unsigned long num;
 
 	if (d == NULL)
-		return fail(mb, errno_class(errno), error_r, "cannot read %s: %s",
-			    mb->path, strerror(errno));
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot read %s: %s", mb->path,
+				       strerror(errno));
 	*max_r = 0;
 	while ((de = readdir(d)) != NULL)
 		if (message_number(de->d_name, &num) && num > *max_r)
@@ -783,65 +666,55 @@ mh_append(struct mu_mailbox *mb, const char *data, size_t len,
 	  const char **error_r)
 {
 	char *tmppath = NULL;
+	const char *step;
 	unsigned long num = 0;
-	int fd, rc = -1;
+	int rc = -1;
 
 	if (mu_mkdir_if_missing(mb->path, MH_MODE) < 0)
-		return fail(mb, errno_class(errno), error_r,
-			    "cannot create MH folder %s: %s", mb->path,
-			    strerror(errno));
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot create MH folder %s: %s", mb->path,
+				       strerror(errno));
 	tmppath = mu_xasprintf("%s/%sappend.%ld.%016llx", mb->path,
 			       MH_TMP_PREFIX, (long)getpid(), mu_random64());
-	fd = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		  0600);
-	if (fd < 0) {
-		fail(mb, errno_class(errno), error_r, "cannot create %s: %s",
-		     tmppath, strerror(errno));
+	if (mu_write_new_file(tmppath, data, len, &step) < 0) {
+		/* nothing to remove: a file it created is gone again */
+		mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				"cannot %s %s: %s", step, tmppath,
+				strerror(errno));
 		free(tmppath);
 		return -1;
-	}
-	if (mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		fail(mb, errno_class(errno), error_r, "cannot write %s: %s",
-		     tmppath, strerror(errno));
-		close(fd);
-		goto out;
-	}
-	if (close(fd) < 0) {
-		fail(mb, errno_class(errno), error_r, "cannot write %s: %s",
-		     tmppath, strerror(errno));
-		goto out;
 	}
 	if (highest_number(mb, &num, error_r) < 0)
 		goto out;
 	for (int attempt = 0; attempt < 1000; attempt++) {
 		if (num >= INT_MAX) {
-			fail(mb, MU_MBERR_PERM, error_r,
-			     "MH folder %s has no free message number", mb->path);
+			mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
+					"MH folder %s has no free message "
+					"number", mb->path);
 			goto out;
 		}
 		char *path = msg_path(mb, ++num);
-		int lrc = link(tmppath, path);
-		if (lrc < 0 && (errno == EPERM || errno == ENOTSUP || errno == ENOSYS))
-			lrc = mu_rename_noreplace(tmppath, path);
+		int lrc = mu_link_noreplace(tmppath, path);
 		int err = errno;
 		free(path);
 		if (lrc == 0) {
 			if (mu_fsync_dir(mb->path) < 0)
-				fail(mb, MU_MBERR_TEMP, error_r,
-				     "cannot fsync %s: %s", mb->path,
-				     strerror(errno));
+				mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+						"cannot fsync %s: %s", mb->path,
+						strerror(errno));
 			else
 				rc = 0;
 			goto out;
 		}
 		if (err != EEXIST) {
-			fail(mb, errno_class(err), error_r,
-			     "cannot deliver into %s: %s", mb->path, strerror(err));
+			mu_mailbox_fail(mb, mu_errno_class(err), error_r,
+					"cannot deliver into %s: %s", mb->path,
+					strerror(err));
 			goto out;
 		}
 	}
-	fail(mb, MU_MBERR_TEMP, error_r, "cannot find a free message number in %s",
-	     mb->path);
+	mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+			"cannot find a free message number in %s", mb->path);
 out:
 	unlink(tmppath);	/* after link: the message keeps its own name */
 	free(tmppath);

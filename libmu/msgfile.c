@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"
@@ -225,6 +226,212 @@ fail:
 	return -1;
 }
 
+enum mu_mailbox_error
+mu_errno_class(int err)
+{
+	return err == EACCES || err == EPERM || err == ENOTDIR || err == ELOOP ?
+		MU_MBERR_PERM : MU_MBERR_TEMP;
+}
+
+static int
+lock_session(struct mu_mailbox *mb, const char *lock_name,
+	     const char **error_r)
+{
+	char *lockfile = mu_xasprintf("%s/%s", mb->path, lock_name);
+	const char *err = NULL;
+	int rc = mu_session_lock(lockfile, &mb->session_lock_fd, &err);
+
+	free(lockfile);
+	if (rc == 0)
+		return 0;
+	mb->session_lock_fd = -1;
+	if (rc > 0)
+		return mu_mailbox_fail(mb, MU_MBERR_IN_USE, error_r,
+				       "mailbox %s is in use by another session",
+				       mb->path);
+	return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "cannot lock %s: %s",
+			       mb->path, err != NULL ? err : "unknown error");
+}
+
+void
+mu_msgfile_unlock_session(struct mu_mailbox *mb)
+{
+	if (mb->session_lock_fd >= 0) {
+		mu_session_unlock(mb->session_lock_fd);
+		mb->session_lock_fd = -1;
+	}
+}
+
+int
+mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,
+		    const char *lock_name, const char **error_r)
+{
+	struct stat st;
+	int err;
+
+	if (stat(mb->path, &st) < 0) {
+		err = errno;
+		if ((err == ENOENT || err == ENOTDIR) &&
+		    !(flags & MU_OPEN_NOCREATE)) {
+			/* an empty mailbox; append creates it */
+			mb->msgs = mu_xcalloc(1, sizeof *mb->msgs);
+			mb->count = 0;
+			return 0;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		err = ENOTDIR;
+	} else {
+		if ((flags & MU_OPEN_SESSION_LOCK) &&
+		    lock_session(mb, lock_name, error_r) < 0)
+			return -1;
+		return 1;
+	}
+	return mu_mailbox_fail(mb, err == ENOENT || err == ENOTDIR ?
+			       MU_MBERR_PERM : mu_errno_class(err), error_r,
+			       "cannot open %s %s: %s", format, mb->path,
+			       strerror(err));
+}
+
+int
+mu_msgfile_next_entry(struct mu_mailbox *mb, DIR *d, const char *dirpath,
+		      bool (*is_message)(const char *name),
+		      const char **name_r, struct stat *st_r,
+		      const char **error_r)
+{
+	struct dirent *de;
+
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			if (errno == 0)
+				return 0;
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+					       "cannot read %s: %s", dirpath,
+					       strerror(errno));
+		}
+		if (!is_message(de->d_name))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, st_r,
+			    AT_SYMLINK_NOFOLLOW) < 0) {
+			if (errno == ENOENT)
+				continue;	/* moved away meanwhile */
+			return mu_mailbox_fail(mb, mu_errno_class(errno),
+					       error_r, "%s/%s: %s", dirpath,
+					       de->d_name, strerror(errno));
+		}
+		if (S_ISREG(st_r->st_mode)) {
+			*name_r = de->d_name;
+			return 1;
+		}
+	}
+}
+
+int
+mu_msgfile_info(struct mu_mailbox *mb, const char *path,
+		struct mu_message_info *info, off_t *file_size_r,
+		const char **error_r)
+{
+	struct stat st;
+	int fd = mu_msgfile_open(path, &st), rc = 1;
+
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot open %s: %s", path,
+				       strerror(errno));
+	}
+	*file_size_r = st.st_size;
+	if (mu_msgfile_scan(fd, st.st_size, info) < 0)
+		rc = mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				     "cannot read %s: %s", path, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+int
+mu_msgfile_stream_init(struct mu_mailbox *mb, size_t idx, int fd,
+		       const struct stat *sb, off_t file_size,
+		       const char *gone_by, struct mu_msgstream *st,
+		       const char **error_r)
+{
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+					       "message %zu of %s is gone: "
+					       "another program %s since the "
+					       "session began", idx + 1,
+					       mb->path, gone_by);
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot open message %zu of %s: %s",
+				       idx + 1, mb->path, strerror(errno));
+	}
+	/* message files are not changed in place; one that was would not
+	 * match the size already announced */
+	if (sb->st_size != file_size) {
+		close(fd);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				       "message %zu of %s changed on disk since "
+				       "the session began", idx + 1, mb->path);
+	}
+	mu_msgstream_init_fd(st, fd, true, 0, sb->st_size, MU_STREAM_PLAIN);
+	return 0;
+}
+
+int
+mu_msgfile_commit_header(struct mu_mailbox *mb, const char *path,
+			 const char *tmppath, const char *line,
+			 struct mu_message_info *info, off_t *file_size_r,
+			 const char **error_r)
+{
+	const char *step = "";
+	off_t new_size;
+	int done = mu_msgfile_add_header(path, tmppath, line, &new_size, &step);
+
+	if (done < 0 && errno == ENOENT && strcmp(step, "open") == 0)
+		return 0;	/* removed by another program */
+	if (done < 0)
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot add a header to %s: %s: %s",
+				       path, step, strerror(errno));
+	if (done > 0) {
+		/* one more line in the CRLF form, whatever the file's line
+		 * ends */
+		info->size += strlen(line) + 2;
+		*file_size_r = new_size;
+	}
+	return done;
+}
+
+void
+mu_commit_note(struct mu_commit_status *cs, const struct mu_mailbox *mb,
+	       const char *err)
+{
+	if (cs->code != MU_MBERR_NONE)
+		return;
+	cs->code = mb->errcode != MU_MBERR_NONE ? mb->errcode : MU_MBERR_TEMP;
+	snprintf(cs->error, sizeof cs->error, "%s", err);
+}
+
+void
+mu_commit_fsync_dir(struct mu_commit_status *cs, const char *dir)
+{
+	if (mu_fsync_dir(dir) < 0 && cs->code == MU_MBERR_NONE) {
+		cs->code = MU_MBERR_TEMP;
+		snprintf(cs->error, sizeof cs->error, "cannot fsync %s: %s",
+			 dir, strerror(errno));
+	}
+}
+
+int
+mu_commit_end(struct mu_mailbox *mb, const struct mu_commit_status *cs,
+	      const char **error_r)
+{
+	if (cs->code != MU_MBERR_NONE)
+		return mu_mailbox_fail(mb, cs->code, error_r, "%s", cs->error);
+	return 0;
+}
+
 int
 mu_mkdir_if_missing(const char *path, mode_t mode)
 {
@@ -278,6 +485,45 @@ mu_rename_noreplace(const char *from, const char *to)
 		return -1;
 	}
 	return rename(from, to);
+}
+
+int
+mu_link_noreplace(const char *from, const char *to)
+{
+	if (link(from, to) == 0)
+		return 0;
+	if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS)
+		return -1;
+	return mu_rename_noreplace(from, to);
+}
+
+int
+mu_write_new_file(const char *path, const char *data, size_t len,
+		  const char **step_r)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+	int saved;
+
+	*step_r = "create";
+	if (fd < 0)
+		return -1;
+	*step_r = "write";
+	if (mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		saved = errno;
+		close(fd);
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		saved = errno;
+		goto fail;
+	}
+	return 0;
+
+fail:
+	unlink(path);
+	errno = saved;
+	return -1;
 }
 
 unsigned long long

@@ -3,12 +3,86 @@
 #ifndef MU_MSGFILE_H
 #define MU_MSGFILE_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 
 #include "mailbox.h"
+
+/* ---- what the Maildir and MH drivers do alike ----
+ * Each reports a failure through mu_mailbox_fail. */
+
+/* The class of a failed file operation: no permission or a path that is
+ * not what it should be is permanent, the rest (I/O, space) transient. */
+enum mu_mailbox_error mu_errno_class(int err);
+
+/* At open, after any MU_OPEN_CREATE: check that mb->path is a directory
+ * and take the session lock (the file lock_name in it) if flags ask for
+ * it.  Returns 1 when the caller should scan it, 0 when it is missing
+ * and that is allowed (an empty mailbox: mb->msgs allocated, no lock:
+ * there is nowhere to put one, and nothing to guard), -1 on error.
+ * format names it in messages ("Maildir", "MH folder"). */
+int mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,
+			const char *lock_name, const char **error_r);
+
+/* Release the session lock mu_msgfile_open_dir took, if any. */
+void mu_msgfile_unlock_session(struct mu_mailbox *mb);
+
+/* The next entry of directory d (named dirpath in messages) that
+ * is_message accepts and that is a regular file: a symlink is not
+ * followed (mail is regular files) and an entry removed since readdir is
+ * skipped.  1 with *name_r (valid until the next call) and *st_r filled,
+ * 0 at the end, -1 on error. */
+int mu_msgfile_next_entry(struct mu_mailbox *mb, DIR *d, const char *dirpath,
+			  bool (*is_message)(const char *name),
+			  const char **name_r, struct stat *st_r,
+			  const char **error_r);
+
+/* Size, lines and UIDL of the message file at path, and *file_size_r the
+ * file's size they were computed for.  1 done, 0 the file is gone
+ * (another program removed it since readdir), -1 error. */
+int mu_msgfile_info(struct mu_mailbox *mb, const char *path,
+		    struct mu_message_info *info, off_t *file_size_r,
+		    const char **error_r);
+
+/* The end of stream_open for message idx: fd and sb as mu_msgfile_open
+ * left them (fd -1: errno says why), file_size the size the message had
+ * when its size was announced, gone_by what another program did to a
+ * message that is no longer there ("deleted it").  The stream owns fd. */
+int mu_msgfile_stream_init(struct mu_mailbox *mb, size_t idx, int fd,
+			   const struct stat *sb, off_t file_size,
+			   const char *gone_by, struct mu_msgstream *st,
+			   const char **error_r);
+
+/* Commit an added header line (mu_msgfile_add_header, through tmppath):
+ * info->size grows by the line in CRLF form and *file_size_r becomes
+ * the new file size.  1 added, 0 nothing to do (the header has the field
+ * already, or another program removed the file), -1 error.  The caller
+ * counts the line in info->lines (it knows whether they were counted). */
+int mu_msgfile_commit_header(struct mu_mailbox *mb, const char *path,
+			     const char *tmppath, const char *line,
+			     struct mu_message_info *info, off_t *file_size_r,
+			     const char **error_r);
+
+/* A commit keeps going after a failure (each message's change stands
+ * alone) and reports the first one. */
+struct mu_commit_status {
+	enum mu_mailbox_error code;	/* MU_MBERR_NONE: no failure yet */
+	char error[sizeof ((struct mu_mailbox *)0)->errbuf];
+};
+
+/* Note a failure reported by a mu_mailbox_fail'ing step (err). */
+void mu_commit_note(struct mu_commit_status *cs, const struct mu_mailbox *mb,
+		    const char *err);
+/* fsync the directory dir, noting a failure. */
+void mu_commit_fsync_dir(struct mu_commit_status *cs, const char *dir);
+/* The commit's result: 0, or -1 with the first failure. */
+int mu_commit_end(struct mu_mailbox *mb, const struct mu_commit_status *cs,
+		  const char **error_r);
+
+/* ---- file helpers ---- */
 
 /* Open a message file for reading: no symlink is followed (a link planted
  * in a mail directory must not make pop3d read another file), no FIFO
@@ -45,6 +119,17 @@ int mu_fsync_dir(const char *path);
 /* rename() that refuses to replace an existing target (EEXIST), where
  * the file system can say so; elsewhere a plain rename. */
 int mu_rename_noreplace(const char *from, const char *to);
+
+/* link() -- which never replaces an existing target (EEXIST) -- or, on
+ * a file system without hard links, mu_rename_noreplace.  from may be
+ * gone afterwards. */
+int mu_link_noreplace(const char *from, const char *to);
+
+/* Write a new file (0600, never an existing one: EEXIST) holding data,
+ * fsync'ed and closed.  0, or -1 with errno and *step_r "create" or
+ * "write"; a file it created is removed again on failure. */
+int mu_write_new_file(const char *path, const char *data, size_t len,
+		      const char **step_r);
 
 /* Random bits for unique file names (getrandom, else time and a counter). */
 unsigned long long mu_random64(void);

@@ -133,69 +133,16 @@ mu_buf_free(struct mu_buf *b)
 	mu_buf_init(b);
 }
 
-int
-mu_write_all(int fd, const void *data, size_t len)
+/* The loops behind the I/O wrappers below: at the file offset (read,
+ * write) or, when positional, at off (pread, pwrite); EINTR retries. */
+static int
+write_loop(int fd, const void *data, size_t len, bool positional, off_t off)
 {
 	const char *p = data;
 
 	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-ssize_t
-mu_read_full(int fd, void *buf, size_t len)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = read(fd, (char *)buf + got, len - got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-ssize_t
-mu_pread_full(int fd, void *buf, size_t len, off_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t n = pread(fd, (char *)buf + got, len - got, off + (off_t)got);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	return (ssize_t)got;
-}
-
-int
-mu_pwrite_all(int fd, const void *data, size_t len, off_t off)
-{
-	const char *p = data;
-
-	while (len > 0) {
-		ssize_t n = pwrite(fd, p, len, off);
+		ssize_t n = positional ? pwrite(fd, p, len, off) :
+			write(fd, p, len);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
@@ -206,6 +153,51 @@ mu_pwrite_all(int fd, const void *data, size_t len, off_t off)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+static ssize_t
+read_loop(int fd, void *buf, size_t len, bool positional, off_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		char *p = (char *)buf + got;
+		ssize_t n = positional ? pread(fd, p, len - got, off + (off_t)got) :
+			read(fd, p, len - got);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int
+mu_write_all(int fd, const void *data, size_t len)
+{
+	return write_loop(fd, data, len, false, 0);
+}
+
+ssize_t
+mu_read_full(int fd, void *buf, size_t len)
+{
+	return read_loop(fd, buf, len, false, 0);
+}
+
+ssize_t
+mu_pread_full(int fd, void *buf, size_t len, off_t off)
+{
+	return read_loop(fd, buf, len, true, off);
+}
+
+int
+mu_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	return write_loop(fd, data, len, true, off);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "libmu/settings.h"
 #include "libmu/url.h"
 #include "pop3d/conf.h"
+#include "pop3d/identity.h"
 #include "pop3d/lint.h"
 #include "pop3d/tls.h"
 
@@ -44,6 +45,29 @@ lint_report(struct lint *l, bool error, const char *directive,
 	fputc('\n', stderr);
 	if (error)
 		l->errors++;
+}
+
+/* running_identity, mail_user (doc/privsep.md): an unprivileged user
+ * that exists; a session refuses to start without it */
+static void
+lint_identity(struct lint *l, const char *directive, const char *name)
+{
+	struct identity id;
+	const char *error = "no such user";
+	int rc;
+
+	if (name == NULL || name[0] == '\0')
+		return;
+	rc = identity_lookup(name, &id, &error);
+	if (rc <= 0) {
+		lint_report(l, true, directive, "%s: %s: %s", directive, name,
+			    error);
+		return;
+	}
+	if (id.uid == 0)
+		lint_report(l, true, directive, "%s: %s is uid 0; it must be an "
+			    "unprivileged user", directive, name);
+	identity_free(&id);
 }
 
 static void
@@ -80,6 +104,8 @@ lint_auth(struct lint *l, const struct mu_config *cfg)
 				    "\"%s\"", *b);
 		}
 	}
+	lint_identity(l, "running_identity", cfg->running_identity);
+	lint_identity(l, "mail_user", cfg->mail_user);
 }
 
 static void

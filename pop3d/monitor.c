@@ -36,6 +36,8 @@ monitor_fail(struct monitor *m, const char *text, bool close)
 		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
 		return -1;
 	}
+	if (close)
+		m->told_to_close = true;
 	return close ? -1 : 0;
 }
 

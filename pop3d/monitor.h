@@ -59,6 +59,7 @@ struct monitor {
 	pid_t net_pid;
 	char client[SESSION_CLIENT_MAX];
 	unsigned client_port;
+	struct timespec started;        /* the session's, CLOCK_MONOTONIC */
 	bool proxy_v2;                  /* a CLIENT message comes first */
 	bool client_final;              /* no CLIENT message accepted any more */
 	char log_prefix[SESSION_CLIENT_MAX + 96];
@@ -72,6 +73,7 @@ struct monitor {
 	char mechanisms[SASL_MECHLIST_MAX];
 	struct userdb_summary summary;  /* counts; fake salt key for SCRAM */
 	unsigned attempts;
+	bool told_to_close;             /* a FAIL that ends the session sent */
 
 	/* SASL (sasl.c) */
 	Gsasl *gsasl;

@@ -241,6 +241,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	m->net_pid = net_pid;
 	snprintf(m->client, sizeof m->client, "%s", s->client);
 	m->client_port = s->client_port;
+	m->started = s->started;
 	m->proxy_v2 = conn->proxy_v2;
 	snprintf(m->host_id, sizeof m->host_id, "%s", s->host_id);
 	detach_from_client(conn);
@@ -272,8 +273,9 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	if (m->data_fd >= 0)
 		close(m->data_fd);
 	/* before login, the monitor stops only when the network process is
-	 * done, or misbehaved: in both cases it must go */
-	if (!m->logged_in && m->net_pid > 0)
+	 * done, or misbehaved: in both cases it must go (but one told to
+	 * close gets to say why to its client first) */
+	if (!m->logged_in && !m->told_to_close && m->net_pid > 0)
 		(void)kill(m->net_pid, SIGTERM);
 	wait_children(m);
 	if (m->logged_in)
@@ -513,6 +515,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.input = m->input,
 			.input_len = m->input_len,
 			.session_pid = getppid(),
+			.started = m->started,
 			.identity = use,
 			.groups_set = groups_set,
 		};
@@ -543,6 +546,9 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 	} else {
 		int status = 0;
 
+		/* no answer (a signal, an error): it must not go on alone */
+		if (rc < 0)
+			(void)kill(pid, SIGTERM);
 		(void)waitpid(pid, &status, 0);
 		m->trans_pid = 0;
 		if (rc == 0 && WIFSIGNALED(status)) {
@@ -558,7 +564,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		rc = -1;
 		goto out;
 	}
-	(void)waitpid(pid, NULL, 0);
+	(void)waitpid(pid, NULL, 0);   /* it ends after its report */
 	m->trans_pid = 0;
 out:
 	if (groups_set && setgroups((size_t)nsaved, saved) < 0)

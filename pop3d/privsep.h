@@ -92,6 +92,7 @@ struct transaction_start {
 	const char *input;              /* commands sent ahead (pipelining) */
 	size_t input_len;
 	pid_t session_pid;              /* the monitor's: names the session */
+	struct timespec started;        /* when the connection came */
 	/* the identity to switch to, NULL: keep the process's */
 	const struct identity *identity;
 	bool groups_set;                /* supplementary groups already set */

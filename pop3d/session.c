@@ -88,18 +88,6 @@ session_forget_pending_user(struct session *s)
 	}
 }
 
-void
-session_auth_fail_delay(void)
-{
-	struct timespec ts = {
-		.tv_sec = POP3_AUTH_FAIL_DELAY_MS / 1000,
-		.tv_nsec = (POP3_AUTH_FAIL_DELAY_MS % 1000) * 1000000L,
-	};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Milliseconds left of the idle timeout that started at *start; -1 when
  * there is no timeout (pop3_conn_timeout = 0). */
 static int
@@ -573,6 +561,7 @@ out:
 int
 session_run_transaction(const struct mu_config *cfg, int fd,
 			const char *client, unsigned client_port,
+			const struct timespec *started,
 			struct auth_user *user, struct telemetry *telemetry,
 			const char *input, size_t input_len,
 			void (*report)(void *ctx, const char *refusal),
@@ -581,7 +570,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 	struct session *s = mu_xcalloc(1, sizeof *s);
 	int flags = -1, status = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &s->started);
+	s->started = *started;
 	s->cfg = cfg;
 	s->in_fd = s->out_fd = fd;
 	s->monitor_fd = s->data_fd = -1;

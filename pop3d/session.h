@@ -134,9 +134,11 @@ int session_run(const struct mu_config *cfg, const struct session_conn *conn);
  * is called once: refusal NULL when the maildrop is open (then the
  * session is served), else the reply text of the refusal (then nothing
  * is sent and the function returns).  input: commands the client sent
- * after the login command, served first.  Takes telemetry and *user. */
+ * after the login command, served first; started: when the connection
+ * came (for the summary line).  Takes telemetry and *user. */
 int session_run_transaction(const struct mu_config *cfg, int fd,
 			    const char *client, unsigned client_port,
+			    const struct timespec *started,
 			    struct auth_user *user, struct telemetry *telemetry,
 			    const char *input, size_t input_len,
 			    void (*report)(void *ctx, const char *refusal),
@@ -167,9 +169,6 @@ void session_set_log_prefix(struct session *s);
 
 /* Drop (and wipe) a name given by USER. */
 void session_forget_pending_user(struct session *s);
-
-/* Wait the failed-login delay (limits.h). */
-void session_auth_fail_delay(void);
 
 /* Copy text into buf fit for a log line: control bytes and non-ASCII as
  * \xHH, cut to the buffer.  Returns buf. */

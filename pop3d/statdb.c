@@ -40,8 +40,9 @@ error_fmt(const char *fmt, ...)
 	return error_buf;
 }
 
-/* The directory of path, created mode 0700 when missing and we are root
- * (the default LOCALSTATEDIR/lib/pop3d does not exist on a new system).
+/* The directory of path, created mode 0700 when missing (the default
+ * LOCALSTATEDIR/lib/pop3d does not exist on a new system); its parent
+ * must exist.
  * It must not be writable by others: whoever can rename entries there
  * could swap the file under us. */
 static int
@@ -52,7 +53,7 @@ check_directory(const char *path, const char **error_r)
 	struct stat st;
 	int rc = 0;
 
-	if (stat(dir, &st) < 0 && errno == ENOENT && geteuid() == 0) {
+	if (stat(dir, &st) < 0 && errno == ENOENT) {
 		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 			*error_r = error_fmt("cannot create directory %s: %s",
 					     dir, strerror(errno));

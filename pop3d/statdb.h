@@ -11,7 +11,7 @@
  * The file is never reached through a symlink, and is refused unless it is
  * a regular file with one link, owned by the process's uid and not
  * writable by group or others.  It is created mode 0600; its directory,
- * when missing and pop3d runs as root, mode 0700.  The records are soft
+ * when missing, mode 0700.  The records are soft
  * state: a file GDBM cannot read is moved aside to PATH.corrupt and a new
  * one started, so a damaged file costs counts, never logins. */
 #ifndef POP3D_STATDB_H

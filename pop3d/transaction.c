@@ -81,6 +81,6 @@ transaction_run(const struct transaction_start *ts)
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 		_exit(1);
 	exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
-				     ts->client_port, &user, t, ts->input,
-				     ts->input_len, report, &r));
+				     ts->client_port, &ts->started, &user, t,
+				     ts->input, ts->input_len, report, &r));
 }

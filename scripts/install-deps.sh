@@ -20,6 +20,8 @@ PACKAGES=(
 	# testsuite/daemon puts a real PROXY protocol v2 sender in front,
 	# and checks the documented filter with fail2ban-regex
 	haproxy fail2ban
+	# testsuite/auth logs in with the GNU SASL command-line client
+	gsasl
 )
 
 missing=()

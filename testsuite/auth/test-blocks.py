@@ -7,6 +7,7 @@ block the address as a whole, and successes do not reset that; `a!b`
 counts against both a and b, so varying one part gets around nothing;
 names are counted without regard to case; the block ends
 block_interval_auths after the last counted failure."""
+import re
 import time
 
 from pop3test import *
@@ -105,5 +106,4 @@ def main():
                     log), "the refusal is logged with the address")
 
 
-import re
 run(main, timeout=120)

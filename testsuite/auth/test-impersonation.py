@@ -4,6 +4,8 @@ impersonation_users: the listed user gives its own password and the
 mailbox user's maildrop opens.  An unlisted user, or a mailbox user that
 does not exist, fails exactly like a wrong password.  The log names
 both users."""
+import re
+
 from pop3test import *
 from authtest import *
 
@@ -84,5 +86,4 @@ def main():
     check("admin-pw" not in log, "no password logged")
 
 
-import re
 run(main)

@@ -131,6 +131,61 @@ exists(const char *path)
 	return lstat(path, &st) == 0;
 }
 
+/* The file at path holds exactly want. */
+MAILTEST_HELPER void
+check_file(const char *path, const char *want, const char *what)
+{
+	size_t len;
+	char *got = get_file(path, &len);
+
+	CHECK(got != NULL, "%s: %s missing", what, path);
+	if (got != NULL)
+		CHECK(len == strlen(want) && memcmp(got, want, len) == 0,
+		      "%s: %s has other bytes:\n%s", what, path, got);
+	free(got);
+}
+
+/* How many entries of dir have names starting with prefix; hidden ones
+ * (starting with '.') count only when prefix does too. */
+MAILTEST_HELPER size_t
+count_entries(const char *dir, const char *prefix)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	size_t n = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+		    (de->d_name[0] != '.' || prefix[0] == '.'))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* A message file of a fixture: its name under the mailbox root and its
+ * bytes (len 0: strlen(data)). */
+struct fixture {
+	const char *name;
+	const char *data;
+	size_t len;
+};
+
+MAILTEST_HELPER size_t
+fixture_len(const struct fixture *f)
+{
+	return f->len ? f->len : strlen(f->data);
+}
+
+MAILTEST_HELPER void
+put_fixtures(const char *root, const struct fixture *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		put_file(pathf("%s/%s", root, f[i].name), f[i].data,
+			 fixture_len(&f[i]));
+}
+
 /* What POP3 sends for raw message bytes (before dot-stuffing): every
  * line ends in CRLF; LF, and one CR before it, are the old terminator. */
 MAILTEST_HELPER char *
@@ -211,6 +266,45 @@ check_message(struct mu_mailbox *mb, size_t idx, const char *raw, size_t raw_len
 	      info ? (unsigned long long)info->size : 0ULL, want_len);
 	free(want);
 	free(got);
+}
+
+/* Streaming message idx fails with a temporary error that says why
+ * (reason: "gone", "changed"): a file another program removed or
+ * rewrote during the session must not be sent. */
+MAILTEST_HELPER void
+check_stream_fails(struct mu_mailbox *mb, size_t idx, const char *reason)
+{
+	const char *err = "";
+	size_t len;
+	char *got = stream_message(mb, idx, &len, &err);
+
+	CHECK(got == NULL && strstr(err, reason) != NULL &&
+	      mb->errcode == MU_MBERR_TEMP, "message %zu, want \"%s\": %s",
+	      idx + 1, reason, got ? "streamed" : err);
+	free(got);
+}
+
+/* A missing directory mailbox (url, at path) opens as an empty one, a
+ * commit does not create it, and MU_OPEN_NOCREATE makes it a permanent
+ * error. */
+MAILTEST_HELPER void
+check_missing_mailbox(const char *url, const char *path)
+{
+	struct mu_mailbox *mb;
+	enum mu_mailbox_error code;
+	const char *err;
+
+	CHECK(mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK, 1,
+			      &code, &err) == 0, "open missing: %s", err);
+	if (mb != NULL) {
+		CHECK(mu_mailbox_count(mb) == 0, "missing has messages");
+		CHECK(mu_mailbox_commit(mb, &err) == 0, "commit empty: %s", err);
+		mu_mailbox_close(mb);
+	}
+	CHECK(!exists(path), "missing %s was created", url);
+	CHECK(mu_mailbox_open(&mb, url, MU_OPEN_NOCREATE, 1, &code, &err) < 0 &&
+	      code == MU_MBERR_PERM, "NOCREATE on a missing %s: code %d", url,
+	      (int)code);
 }
 
 MAILTEST_HELPER int

@@ -10,69 +10,35 @@
 
 #define HDR "X-Expire-Timestamp: 1700000000"
 
-struct fixture {
-	const char *name;
-	const char *data;
-};
-
 static const struct fixture before[] = {
-	/* 0 */ { "new/1000.del.host", "Subject: delete me\n\nbye\n" },
-	/* 1 */ { "new/1001.seen.host", "Subject: seen\n\nread\n" },
-	/* 2 */ { "cur/1002.flags.host:2,FT", "Subject: flags\n\nflagged\n" },
-	/* 3 */ { "cur/1003.kw.host:2,Sa", "Subject: kw\n\nkeyword\n" },
-	/* 4 */ { "new/1004.hdr.host", "Subject: hdr\nFrom: a@b\n\nbody\n\nmore\n" },
-	/* 5 */ { "cur/1005.crlf.host:2,", "Subject: crlf\r\n\r\nbody\r\n" },
-	/* 6 */ { "new/1006.has.host", "x-expire-timestamp: 9\nSubject: has\n\nb\n" },
-	/* 7 */ { "new/1007.nohdrend.host", "Subject: only" },
-	/* 8 */ { "new/1008.untouched.host", "Subject: untouched\n\nstay\n" },
-	/* 9 */ { "cur/1009.del2.host:2,S", "Subject: gone\n\nalready\n" },
-	/* 10 */ { "new/1010.moved.host", "Subject: moved\n\nmoved\n" },
+	/* 0 */ { "new/1000.del.host", "Subject: delete me\n\nbye\n", 0 },
+	/* 1 */ { "new/1001.seen.host", "Subject: seen\n\nread\n", 0 },
+	/* 2 */ { "cur/1002.flags.host:2,FT", "Subject: flags\n\nflagged\n", 0 },
+	/* 3 */ { "cur/1003.kw.host:2,Sa", "Subject: kw\n\nkeyword\n", 0 },
+	/* 4 */ { "new/1004.hdr.host", "Subject: hdr\nFrom: a@b\n\nbody\n\nmore\n", 0 },
+	/* 5 */ { "cur/1005.crlf.host:2,", "Subject: crlf\r\n\r\nbody\r\n", 0 },
+	/* 6 */ { "new/1006.has.host", "x-expire-timestamp: 9\nSubject: has\n\nb\n", 0 },
+	/* 7 */ { "new/1007.nohdrend.host", "Subject: only", 0 },
+	/* 8 */ { "new/1008.untouched.host", "Subject: untouched\n\nstay\n", 0 },
+	/* 9 */ { "cur/1009.del2.host:2,S", "Subject: gone\n\nalready\n", 0 },
+	/* 10 */ { "new/1010.moved.host", "Subject: moved\n\nmoved\n", 0 },
 };
 #define N (sizeof before / sizeof before[0])
 
 /* Where each one must be after the commit (NULL: gone), and its bytes. */
 static const struct fixture after[] = {
-	{ NULL, NULL },
-	{ "cur/1001.seen.host:2,S", "Subject: seen\n\nread\n" },
-	{ "cur/1002.flags.host:2,FST", "Subject: flags\n\nflagged\n" },
-	{ "cur/1003.kw.host:2,Sa", "Subject: kw\n\nkeyword\n" },
-	{ "new/1004.hdr.host", "Subject: hdr\nFrom: a@b\n" HDR "\n\nbody\n\nmore\n" },
-	{ "cur/1005.crlf.host:2,S", "Subject: crlf\r\n" HDR "\r\n\r\nbody\r\n" },
-	{ "new/1006.has.host", "x-expire-timestamp: 9\nSubject: has\n\nb\n" },
-	{ "new/1007.nohdrend.host", "Subject: only\n" HDR "\n" },
-	{ "new/1008.untouched.host", "Subject: untouched\n\nstay\n" },
-	{ NULL, NULL },
-	{ "cur/1010.moved.host:2,RS", "Subject: moved\n\nmoved\n" },
+	{ NULL, NULL, 0 },
+	{ "cur/1001.seen.host:2,S", "Subject: seen\n\nread\n", 0 },
+	{ "cur/1002.flags.host:2,FST", "Subject: flags\n\nflagged\n", 0 },
+	{ "cur/1003.kw.host:2,Sa", "Subject: kw\n\nkeyword\n", 0 },
+	{ "new/1004.hdr.host", "Subject: hdr\nFrom: a@b\n" HDR "\n\nbody\n\nmore\n", 0 },
+	{ "cur/1005.crlf.host:2,S", "Subject: crlf\r\n" HDR "\r\n\r\nbody\r\n", 0 },
+	{ "new/1006.has.host", "x-expire-timestamp: 9\nSubject: has\n\nb\n", 0 },
+	{ "new/1007.nohdrend.host", "Subject: only\n" HDR "\n", 0 },
+	{ "new/1008.untouched.host", "Subject: untouched\n\nstay\n", 0 },
+	{ NULL, NULL, 0 },
+	{ "cur/1010.moved.host:2,RS", "Subject: moved\n\nmoved\n", 0 },
 };
-
-static size_t
-count_entries(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (de->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
-static void
-check_file(const char *path, const char *want, const char *what)
-{
-	size_t len;
-	char *got = get_file(path, &len);
-
-	CHECK(got != NULL, "%s: %s missing", what, path);
-	if (got != NULL)
-		CHECK(len == strlen(want) && memcmp(got, want, len) == 0,
-		      "%s: %s has other bytes", what, path);
-	free(got);
-}
 
 int
 main(void)
@@ -92,8 +58,7 @@ main(void)
 	make_dir(pathf("%s/cur", root));
 	make_dir(pathf("%s/new", root));
 	make_dir(pathf("%s/tmp", root));
-	for (size_t i = 0; i < N; i++)
-		put_str(pathf("%s/%s", root, before[i].name), before[i].data);
+	put_fixtures(root, before, N);
 	/* an old arrival time, which the header rewrite must keep */
 	utimensat(AT_FDCWD, pathf("%s/%s", root, before[4].name), old_times, 0);
 
@@ -148,11 +113,11 @@ main(void)
 	}
 	CHECK(stat(pathf("%s/%s", root, after[4].name), &st4) == 0 &&
 	      st4.st_mtim.tv_sec == 1500000000, "rewrite lost the mtime");
-	CHECK(count_entries(pathf("%s/tmp", root)) == 0, "tmp/ not empty");
-	CHECK(count_entries(pathf("%s/new", root)) == 5, "new/ has %zu",
-	      count_entries(pathf("%s/new", root)));
-	CHECK(count_entries(pathf("%s/cur", root)) == 5, "cur/ has %zu",
-	      count_entries(pathf("%s/cur", root)));
+	CHECK(count_entries(pathf("%s/tmp", root), "") == 0, "tmp/ not empty");
+	CHECK(count_entries(pathf("%s/new", root), "") == 5, "new/ has %zu",
+	      count_entries(pathf("%s/new", root), ""));
+	CHECK(count_entries(pathf("%s/cur", root), "") == 5, "cur/ has %zu",
+	      count_entries(pathf("%s/cur", root), ""));
 
 	/* next session: same UIDLs, late mail listed last */
 	CHECK(mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK, 1,
@@ -182,9 +147,9 @@ main(void)
 	      "append: %s", err);
 	CHECK(mu_mailbox_count(mb) == 10, "append changed the open list");
 	mu_mailbox_close(mb);
-	CHECK(count_entries(pathf("%s/new", root)) == 6, "append: new/ has %zu",
-	      count_entries(pathf("%s/new", root)));
-	CHECK(count_entries(pathf("%s/tmp", root)) == 0, "append left tmp/ files");
+	CHECK(count_entries(pathf("%s/new", root), "") == 6, "append: new/ has %zu",
+	      count_entries(pathf("%s/new", root), ""));
+	CHECK(count_entries(pathf("%s/tmp", root), "") == 0, "append left tmp/ files");
 
 	/* append creates a missing Maildir, mode 0700 */
 	const char *fresh = pathf("%s/fresh", dir);

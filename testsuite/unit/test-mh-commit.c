@@ -37,35 +37,6 @@ static const char sequences_after[] =
 	"no colon line\n"
 	"urgent: 10 11-12\n";
 
-static void
-check_file(const char *path, const char *want, const char *what)
-{
-	size_t len;
-	char *got = get_file(path, &len);
-
-	CHECK(got != NULL, "%s: %s missing", what, path);
-	if (got != NULL)
-		CHECK(len == strlen(want) && memcmp(got, want, len) == 0,
-		      "%s: %s has other bytes:\n%s", what, path, got);
-	free(got);
-}
-
-static size_t
-count_prefixed(const char *dir, const char *prefix)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	size_t n = 0;
-
-	if (d == NULL)
-		return 0;
-	while ((de = readdir(d)) != NULL)
-		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0)
-			n++;
-	closedir(d);
-	return n;
-}
-
 int
 main(void)
 {
@@ -129,7 +100,7 @@ main(void)
 	CHECK(stat(pathf("%s/.mh_sequences", folder), &st) == 0 &&
 	      (st.st_mode & 07777) == 0640, "sequences mode %o",
 	      (unsigned)(st.st_mode & 07777));
-	CHECK(count_prefixed(folder, ".pop3d-tmp") == 0, "temporary files left");
+	CHECK(count_entries(folder, ".pop3d-tmp") == 0, "temporary files left");
 
 	/* next session: the same UIDLs; the late message is listed */
 	CHECK(mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK, 1,
@@ -161,7 +132,7 @@ main(void)
 	CHECK(mu_mailbox_count(mb) == 5, "append changed the open list");
 	mu_mailbox_close(mb);
 	check_file(pathf("%s/21", folder), bulletin, "appended as 21");
-	CHECK(count_prefixed(folder, ".pop3d-tmp") == 0, "append left temporaries");
+	CHECK(count_entries(folder, ".pop3d-tmp") == 0, "append left temporaries");
 
 	/* a folder without .mh_sequences gets none */
 	const char *plain = pathf("%s/plain", dir);

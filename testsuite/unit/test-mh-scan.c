@@ -7,12 +7,6 @@
 #include "mailtest.h"
 #include "scan.h"
 
-struct fixture {
-	const char *name;
-	const char *data;
-	size_t len;		/* 0: strlen(data) */
-};
-
 /* In the order the mailbox must list them. */
 static const struct fixture msgs[] = {
 	{ "1", "Subject: one\n\nfirst\n", 0 },
@@ -61,9 +55,7 @@ main(void)
 	const char *err;
 
 	make_dir(folder);
-	for (size_t i = 0; i < NMSGS; i++)
-		put_file(pathf("%s/%s", folder, msgs[i].name), msgs[i].data,
-			 msgs[i].len ? msgs[i].len : strlen(msgs[i].data));
+	put_fixtures(folder, msgs, NMSGS);
 	/* not messages */
 	put_str(pathf("%s/,3", folder), "Subject: removed\n\n");
 	put_str(pathf("%s/007", folder), "Subject: zero-padded\n\n");
@@ -78,8 +70,7 @@ main(void)
 		return 99;
 
 	for (size_t i = 0; i < NMSGS; i++)
-		content_uidl(msgs[i].data, msgs[i].len ? msgs[i].len :
-			     strlen(msgs[i].data), want[i]);
+		content_uidl(msgs[i].data, fixture_len(&msgs[i]), want[i]);
 	CHECK(strcmp(want[6], "migrated-7") == 0, "fixture X-UIDL %s", want[6]);
 	CHECK(strcmp(want[0], want[7]) == 0 && strcmp(want[0], want[8]) == 0,
 	      "fixture duplicates differ");
@@ -93,8 +84,7 @@ main(void)
 	CHECK(mu_mailbox_count(mb) == NMSGS, "%zu messages, want %zu",
 	      mu_mailbox_count(mb), NMSGS);
 	for (size_t i = 0; i < NMSGS && i < mu_mailbox_count(mb); i++) {
-		check_message(mb, i, msgs[i].data,
-			      msgs[i].len ? msgs[i].len : strlen(msgs[i].data),
+		check_message(mb, i, msgs[i].data, fixture_len(&msgs[i]),
 			      msgs[i].name);
 		CHECK(strcmp(mu_mailbox_info(mb, i)->uidl, want[i]) == 0,
 		      "message %s: UIDL %s, want %s", msgs[i].name,
@@ -121,34 +111,14 @@ main(void)
 		      mu_mailbox_info(mb, i)->uidl, want[i]);
 
 	/* files that change under a session */
-	size_t len;
-	char *got;
 	unlink(pathf("%s/2", folder));
-	got = stream_message(mb, 1, &len, &err);
-	CHECK(got == NULL && strstr(err, "gone") != NULL &&
-	      mb->errcode == MU_MBERR_TEMP, "vanished message: %s",
-	      got ? "streamed" : err);
-	free(got);
+	check_stream_fails(mb, 1, "gone");
 	put_str(pathf("%s/1", folder), "Subject: changed\n\n");
-	got = stream_message(mb, 0, &len, &err);
-	CHECK(got == NULL && strstr(err, "changed") != NULL, "changed: %s",
-	      got ? "streamed" : err);
-	free(got);
+	check_stream_fails(mb, 0, "changed");
 	mu_mailbox_close(mb);
 
 	/* a missing folder is empty, and is not created */
-	const char *missing = pathf("mh:%s/none", dir);
-	CHECK(mu_mailbox_open(&mb, missing, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK, 1,
-			      &code, &err) == 0, "open missing: %s", err);
-	if (mb != NULL) {
-		CHECK(mu_mailbox_count(mb) == 0, "missing has messages");
-		CHECK(mu_mailbox_commit(mb, &err) == 0, "commit empty: %s", err);
-		mu_mailbox_close(mb);
-	}
-	CHECK(!exists(pathf("%s/none", dir)), "missing folder was created");
-	CHECK(mu_mailbox_open(&mb, missing, MU_OPEN_NOCREATE, 1, &code, &err) < 0 &&
-	      code == MU_MBERR_PERM, "NOCREATE on a missing folder: code %d",
-	      (int)code);
+	check_missing_mailbox(pathf("mh:%s/none", dir), pathf("%s/none", dir));
 	put_str(pathf("%s/file", dir), "x");
 	CHECK(mu_mailbox_open(&mb, pathf("mh:%s/file", dir), 0, 1, &code, &err) < 0 &&
 	      code == MU_MBERR_PERM, "a file opened as MH");

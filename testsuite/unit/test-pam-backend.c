@@ -35,7 +35,7 @@ static int failures;
 static void
 add_virtual_user(const char *db_path, const char *user, const char *password)
 {
-	struct userdb_record rec = { NULL, NULL, NULL };
+	struct userdb_record rec = { 0 };
 	struct userdb *db;
 	const char *error;
 
