@@ -178,13 +178,15 @@ read_popauth_summary(struct monitor *m)
 
 /* ---------------------------------------------------------------- the monitor */
 
+/* The transaction process first: it owns the mailbox and says goodbye to
+ * the client through the network process, which must still be there. */
 static void
 kill_children(struct monitor *m)
 {
-	if (m->net_pid > 0)
-		(void)kill(m->net_pid, SIGTERM);
 	if (m->trans_pid > 0)
 		(void)kill(m->trans_pid, SIGTERM);
+	if (m->net_pid > 0)
+		(void)kill(m->net_pid, SIGTERM);
 }
 
 /* Wait until the network and transaction processes are gone, passing a
