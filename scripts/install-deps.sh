@@ -14,7 +14,7 @@ PACKAGES=(
 	libgnutls28-dev libgdbm-dev libpam0g-dev libgsasl-dev libcrypt-dev
 	# the test suite: its driver, certtool for TLS fixtures, pam_matrix
 	# for the PAM backend, and the real POP3 clients of testsuite/interop
-	python3 gnutls-bin libpam-wrapper curl fetchmail mpop ca-certificates
+	python3 gnutls-bin libpam-wrapper libnss-wrapper curl fetchmail mpop ca-certificates
 	# test-reply-writes watches pop3d's system calls
 	strace
 	# testsuite/daemon puts a real PROXY protocol v2 sender in front,
