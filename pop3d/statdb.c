@@ -40,9 +40,33 @@ error_fmt(const char *fmt, ...)
 	return error_buf;
 }
 
+/* Create dir with mode, and its missing parents with mode 0755, as
+ * mkdir -p does.  0 or -1 with errno. */
+static int
+make_directory(const char *dir, mode_t mode)
+{
+	char *parent_copy;
+	struct stat st;
+	int rc = 0;
+
+	if (mkdir(dir, mode) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return -1;
+	parent_copy = mu_xstrdup(dir);
+	const char *parent = dirname(parent_copy);
+	if (strcmp(parent, dir) == 0 ||
+	    (stat(parent, &st) < 0 && make_directory(parent, 0755) < 0))
+		rc = -1;
+	free(parent_copy);
+	if (rc == 0 && mkdir(dir, mode) < 0 && errno != EEXIST)
+		rc = -1;
+	return rc;
+}
+
 /* The directory of path, created mode 0700 when missing (the default
- * LOCALSTATEDIR/lib/pop3d does not exist on a new system); its parent
- * must exist.
+ * LOCALSTATEDIR/lib/pop3d, and even LOCALSTATEDIR when the prefix is
+ * /usr/local, need not exist on a new system).
  * It must not be writable by others: whoever can rename entries there
  * could swap the file under us. */
 static int
@@ -54,7 +78,7 @@ check_directory(const char *path, const char **error_r)
 	int rc = 0;
 
 	if (stat(dir, &st) < 0 && errno == ENOENT) {
-		if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		if (make_directory(dir, 0700) < 0) {
 			*error_r = error_fmt("cannot create directory %s: %s",
 					     dir, strerror(errno));
 			free(copy);

@@ -10,24 +10,29 @@ set -eu
 
 cd "$(dirname "$0")/.."
 top=$(pwd)
-build="$top/_build"
-demo="$top/_demo"
-port=1110
+# The test suite (testsuite/interop/test-demo-script.py) runs this script
+# against its own build, in a directory and on a port of its own.
+build="${POP3D_DEMO_BUILD:-$top/_build}"
+demo="${POP3D_DEMO_DIR:-$top/_demo}"
+port="${POP3D_DEMO_PORT:-1110}"
 
-bash scripts/install-deps.sh
+if [ -z "${POP3D_DEMO_BUILD:-}" ]; then
+	bash scripts/install-deps.sh
 
-# Build (out of tree, the same _build/ that scripts/run-tests.sh uses).
-if [ ! -x configure ]; then
-	autoreconf -fi
+	# Build (out of tree, the same _build/ that scripts/run-tests.sh
+	# uses).
+	if [ ! -x configure ]; then
+		autoreconf -fi
+	fi
+	mkdir -p "$build"
+	if [ ! -f "$build/Makefile" ]; then
+		(cd "$build" && "$top/configure" -q)
+	fi
+	make -C "$build" -s -j2 pop3d/pop3d pop3d/popauth
 fi
-mkdir -p "$build"
-if [ ! -f "$build/Makefile" ]; then
-	(cd "$build" && "$top/configure" -q)
-fi
-make -C "$build" -s -j2 pop3d/pop3d pop3d/popauth
 
 # A fresh demo area.
-rm -rf "$demo/Maildir" "$demo/popauth.db"
+rm -rf "$demo/Maildir" "$demo/popauth.db" "$demo/stat.db"
 mkdir -p "$demo/Maildir/cur" "$demo/Maildir/new" "$demo/Maildir/tmp"
 
 # deliver NAME: a message from stdin into Maildir/new, the way an MDA
@@ -103,8 +108,9 @@ volume,bytes,files
 --b1--
 EOF
 
-# --apop keeps a reversible secret for this user: pop3d offers APOP by
-# default (apop = yes), and curl always logs in with APOP when offered.
+# --apop keeps a reversible secret for this user, so that every login a
+# client may pick works: APOP (offered by default, apop = yes), SASL
+# CRAM-MD5 (curl's first choice), and the SCRAM keys popauth always keeps.
 "$build/pop3d/popauth" -f "$demo/popauth.db" -a demo -p demo --apop \
 	--mailbox "maildir:$demo/Maildir"
 
@@ -119,6 +125,8 @@ pop3_listen_addr = 127.0.0.1
 pop3_listen_port = $port
 pop3_log_file = -
 pop3_log_level = 5
+# failed-login counts and login times (the default is under /usr/local)
+stat_file = $demo/stat.db
 EOF
 
 cat <<EOF

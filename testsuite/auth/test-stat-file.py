@@ -60,9 +60,23 @@ def main():
     with open(statfile + ".corrupt", "rb") as f:
         check(f.read().startswith(b"this is not"), "the old one kept aside")
 
+    # missing directories are made, as mkdir -p would (the default place
+    # under /usr/local/var need not exist); the last one private
+    st.rewrite(stat_file=tmp.join("var", "lib", "pop3d", "login.db"))
+    check(attempt(st).startswith(b"+OK"), "directories made")
+    check_eq(os.stat(tmp.join("var", "lib", "pop3d")).st_mode & 0o777,
+             0o700, "the stat file's directory is private")
+    check_eq(os.stat(tmp.join("var")).st_mode & 0o777, 0o755,
+             "the ones above it as mkdir -p makes them")
+
     # both features off: no stat file needed, however broken its place
-    st.rewrite(stat_file=tmp.join("no", "such", "dir", "login.db"))
-    check_eq(attempt(st), TEMPFAIL, "needed and missing: refused")
+    with open(tmp.join("a-file"), "w"):
+        pass
+    st.rewrite(stat_file=tmp.join("a-file", "dir", "login.db"))
+    check_eq(attempt(st), TEMPFAIL, "needed and impossible: refused")
+    log = open(st.log).read()
+    check("%s: Not a directory" % tmp.join("a-file", "dir") in log,
+          "logged: %s" % log[-1000:])
     st.rewrite(block_interval_auths="0", login_delay="0")
     check(attempt(st).startswith(b"+OK"), "not needed: fine without")
     check_eq(attempt(st, "wrong"),
