@@ -1027,7 +1027,8 @@ mu_config_read(struct mu_config *cfg, const char *file, bool missing_ok,
 /* ----------------------------------------------------------- the printer */
 
 /* Quoted when plain text would read back differently: a leading quote or
- * blank, a trailing blank, or a '#' that could open a comment. */
+ * blank, a trailing blank, a '#' that could open a comment, or a trailing
+ * CR (the reader would take it for the CR of a CRLF line end). */
 static void
 print_string(FILE *out, const char *s)
 {
@@ -1036,7 +1037,7 @@ print_string(FILE *out, const char *s)
 	if (len == 0)
 		return;
 	if (s[0] != '"' && !is_space(s[0]) && !is_space(s[len - 1]) &&
-	    strchr(s, '#') == NULL) {
+	    s[len - 1] != '\r' && strchr(s, '#') == NULL) {
 		fprintf(out, " %s", s);
 		return;
 	}

@@ -18,6 +18,7 @@ void mu_log_close(void);
 void mu_log_set_prefix(const char *prefix);
 void mu_log(enum mu_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-void mu_vlog(enum mu_log_level level, const char *fmt, va_list ap);
+void mu_vlog(enum mu_log_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
 
 #endif

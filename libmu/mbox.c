@@ -995,6 +995,16 @@ mbox_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	d->journal_tmp = beside(mb->path, ".pop3d-journal.new");
 	d->session_path = beside(mb->path, ".pop3d-lock");
 
+	/* A mailbox that must exist and does not (mu-sieve -f with a typo):
+	 * refused before the session lock file is made beside it, which
+	 * would be left behind for a mailbox nobody has. */
+	if ((flags & MU_OPEN_NOCREATE) && access(mb->path, F_OK) < 0 &&
+	    errno == ENOENT) {
+		mu_mailbox_fail(mb, MU_MBERR_PERM, error_r, "%s does not exist",
+				mb->path);
+		goto fail;
+	}
+
 	if (flags & MU_OPEN_SESSION_LOCK) {
 		const char *err;
 
@@ -1096,6 +1106,9 @@ struct insertion {
 	char *text;             /* bytes to insert */
 	size_t len;
 	uint64_t size_add;      /* what it adds to the message's CRLF size */
+	/* the line end text starts with to complete the From_ line of an
+	 * empty message: the message starts after it */
+	size_t from_eol_len;
 };
 
 /* Is the file still the one we scanned, with every From_ line in place? */
@@ -1122,10 +1135,13 @@ commit_verify(struct mu_mailbox *mb, struct mbox *d, off_t size,
 			ok = false;
 			break;
 		}
-		if (n > 0 && buf[n - 1] == '\n')
+		/* the line as the scan hashed it: a CR is part of the line
+		 * end only before an LF (a last line without LF keeps it) */
+		if (n > 0 && buf[n - 1] == '\n') {
 			n--;
-		if (n > 0 && buf[n - 1] == '\r')
-			n--;
+			if (n > 0 && buf[n - 1] == '\r')
+				n--;
+		}
 		ok = fnv1a(buf, n) == d->m[i].from_hash;
 	}
 	free(buf);
@@ -1150,6 +1166,7 @@ plan_insertion(struct mu_mailbox *mb, struct mbox *d, size_t idx,
 	const char *data;
 	size_t len;
 	bool eol, line_start = true, crlf = false, first = true, need_lf = false;
+	char last = '\n';
 	int rc;
 
 	ins->insert = true;
@@ -1183,19 +1200,24 @@ plan_insertion(struct mu_mailbox *mb, struct mbox *d, size_t idx,
 		return -1;
 	if (!ins->insert)
 		return 0;
-	if (ins->at == m->body_end && m->body_end > m->body_start) {
+	if (ins->at == m->body_end) {
 		/* no blank line: the header runs to the end of the message,
-		 * whose last line may lack its line end */
-		char c;
-		if (mu_pread_full(d->fd, &c, 1, m->body_end - 1) != 1)
+		 * whose last line may lack its line end -- and so may the
+		 * From_ line of an empty message, the last in the file */
+		if (mu_pread_full(d->fd, &last, 1, m->body_end - 1) != 1)
 			return -1;
-		need_lf = c != '\n';
+		need_lf = last != '\n';
 	}
-	ins->text = mu_xasprintf("%s%s%s%s", need_lf ? (crlf ? "\r\n" : "\n") : "",
+	/* a CR ending that line is its own (mailbox.h): a bare LF after it
+	 * would make it half of a CRLF and cut it from the line */
+	ins->text = mu_xasprintf("%s%s%s%s", need_lf ? (crlf || last == '\r' ?
+						 "\r\n" : "\n") : "",
 				 is_quoted_from(line, strlen(line)) ||
 				 strncmp(line, "From ", 5) == 0 ? ">" : "",
 				 line, crlf ? "\r\n" : "\n");
 	ins->len = strlen(ins->text);
+	if (need_lf && m->body_end == m->body_start)
+		ins->from_eol_len = crlf || last == '\r' ? 2 : 1;
 	/* read back unquoted, with CRLF; a line end added before it only
 	 * completes a last line already counted as if it had one */
 	ins->size_add = strlen(line) + 2;
@@ -1287,6 +1309,7 @@ commit_update_view(struct mu_mailbox *mb, struct mbox *d, size_t first,
 		nm.body_start += shift;
 		nm.body_end += shift;
 		if (ins[i].insert) {
+			nm.body_start += (off_t)ins[i].from_eol_len;
 			nm.body_end += (off_t)ins[i].len;
 			unit_len += (off_t)ins[i].len;
 			mb->msgs[i].size += ins[i].size_add;
@@ -1564,7 +1587,12 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 			    (n >= 3 && tail[0] == '\n' && tail[1] == '\r') ||
 			    (st.st_size == 1) ||
 			    (st.st_size == 2 && tail[0] == '\r');
-		if (tail[n - 1] != '\n')
+		/* a last line without LF: its line end, then the blank
+		 * line; after a CR, a CRLF, or that CR would become half a
+		 * line end and the last message would lose it */
+		if (tail[n - 1] == '\r')
+			mu_buf_append(&a.b, "\r\n\r\n", 4);
+		else if (tail[n - 1] != '\n')
 			mu_buf_append(&a.b, "\n\n", 2);
 		else if (!blank_end)
 			mu_buf_append(&a.b, "\n", 1);

@@ -62,10 +62,11 @@ mu_msgfile_scan(int fd, off_t size, struct mu_message_info *info)
  * dropped), or the end of the file when there is none.  Returns 1 if a
  * field called name is in the header, 0 if not, -1 on a
  * read error.  *crlf_r: the first line ends in CRLF.  *need_eol_r: the
- * file ends inside a header line without LF. */
+ * file ends inside a header line without LF; *end_cr_r: that line ends in
+ * a CR, which is its own (mailbox.h). */
 static int
 find_header_end(int fd, off_t size, const char *name,
-		off_t *end_r, bool *crlf_r, bool *need_eol_r)
+		off_t *end_r, bool *crlf_r, bool *need_eol_r, bool *end_cr_r)
 {
 	char buf[8192], head[256];
 	size_t head_len = 0;
@@ -75,6 +76,7 @@ find_header_end(int fd, off_t size, const char *name,
 
 	*crlf_r = false;
 	*need_eol_r = false;
+	*end_cr_r = false;
 	while (off < size) {
 		size_t want = (uint64_t)(size - off) < sizeof buf ?
 			(size_t)(size - off) : sizeof buf;
@@ -115,6 +117,7 @@ find_header_end(int fd, off_t size, const char *name,
 		if (mu_header_is(head, head_len, name))
 			return 1;
 		*need_eol_r = true;
+		*end_cr_r = prev == '\r';
 	}
 	*end_r = size;
 	return 0;
@@ -156,9 +159,9 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	size_t name_len = colon != NULL ? (size_t)(colon - line) : strlen(line);
 	char *name = mu_xstrndup(line, name_len);
 	off_t hdr_end;
-	bool crlf, need_eol;
-	const char *eol;
-	size_t eol_len;
+	bool crlf, need_eol, end_cr;
+	const char *eol, *last_eol;
+	size_t eol_len, last_eol_len;
 	int in, out = -1, found, saved;
 
 	in = mu_msgfile_open(path, &st);
@@ -168,7 +171,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 		return -1;
 	}
 	found = find_header_end(in, st.st_size, name, &hdr_end,
-				&crlf, &need_eol);
+				&crlf, &need_eol, &end_cr);
 	free(name);
 	if (found != 0) {
 		saved = errno;
@@ -179,6 +182,10 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	}
 	eol = crlf ? "\r\n" : "\n";
 	eol_len = crlf ? 2 : 1;
+	/* the line end of a last line without one: after a CR, a CRLF, or
+	 * the CR would become half a line end and the message would lose it */
+	last_eol = end_cr ? "\r\n" : eol;
+	last_eol_len = end_cr ? 2 : eol_len;
 
 	out = open(tmppath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		   0600);
@@ -188,7 +195,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	}
 	*step_r = "write temporary file";
 	if (copy_range(in, out, 0, hdr_end) < 0 ||
-	    (need_eol && mu_write_all(out, eol, eol_len) < 0) ||
+	    (need_eol && mu_write_all(out, last_eol, last_eol_len) < 0) ||
 	    mu_write_all(out, line, strlen(line)) < 0 ||
 	    mu_write_all(out, eol, eol_len) < 0 ||
 	    copy_range(in, out, hdr_end, st.st_size) < 0)
@@ -212,7 +219,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 		goto fail;
 	close(in);
 	*new_size_r = st.st_size + (off_t)strlen(line) + (off_t)eol_len +
-		(need_eol ? (off_t)eol_len : 0);
+		(need_eol ? (off_t)last_eol_len : 0);
 	return 1;
 
 fail:

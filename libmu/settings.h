@@ -128,7 +128,9 @@ int mu_parse_tls_proto(const char *text, enum mu_tls_proto *proto_r,
 const char *mu_tls_proto_name(enum mu_tls_proto proto);
 
 /* Print every effective setting as `name = value`, one a line, in table
- * order; the output reads back through mu_config_read to the same config. */
+ * order; the output reads back through mu_config_read to the same config
+ * (unless a value is so long that its printed line passes the reader's
+ * 4096-octet limit: it was read from a line near that limit). */
 void mu_config_print(const struct mu_config *cfg, FILE *out);
 
 /* Names of directives the file set whose feature is not built yet. */

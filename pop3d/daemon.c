@@ -178,7 +178,9 @@ listener_open(struct daemon *d, unsigned port, bool implicit_tls)
 	}
 	if (fd < 0) {
 		fprintf(stderr, "pop3d: cannot listen on %s\n", error);
-		mu_log(MU_LOG_CRIT, "cannot listen on %s", error);
+		/* with --foreground and "-" the log is stderr: one line */
+		if (!d->opts->foreground || strcmp(d->cfg->log_file, "-") != 0)
+			mu_log(MU_LOG_CRIT, "cannot listen on %s", error);
 		return -1;
 	}
 	d->listeners[d->nlisteners++] = (struct listener){

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "libmu/settings.h"
+#include "libmu/util.h"
 #include "libmu/url.h"
 #include "pop3d/conf.h"
 #include "pop3d/identity.h"
@@ -106,6 +107,18 @@ lint_auth(struct lint *l, const struct mu_config *cfg)
 	}
 	lint_identity(l, "running_identity", cfg->running_identity);
 	lint_identity(l, "mail_user", cfg->mail_user);
+	if (mu_list_contains(cfg->auth, "popauth")) {
+		const char *error;
+		/* the template is sound (conf_read_checked): expanding it
+		 * without a home fails only on ~/ or %h */
+		char *url = mu_url_expand(cfg->mailbox, "user", NULL, &error);
+
+		if (url == NULL)
+			lint_report(l, false, "mailbox", "mailbox: uses the home "
+				    "directory, which popauth users do not have: "
+				    "each needs popauth --mailbox");
+		free(url);
+	}
 }
 
 static void
@@ -118,6 +131,11 @@ lint_listen(struct lint *l, const struct mu_config *cfg)
 	struct addrinfo *res;
 	int r;
 
+	/* fine for inetd, but pop3d -d would refuse to start */
+	if (cfg->listen_port == 0 && cfg->listen_tls_port <= 0)
+		lint_report(l, false, "pop3_listen_port", "pop3_listen_port: 0 "
+			    "and pop3_listen_tls_port unset: pop3d -d has no "
+			    "port to listen on (inetd mode only)");
 	r = getaddrinfo(cfg->listen_addr, "110", &hints, &res);
 	if (r != 0) {
 		lint_report(l, true, "pop3_listen_addr", "pop3_listen_addr: "
@@ -125,6 +143,50 @@ lint_listen(struct lint *l, const struct mu_config *cfg)
 		return;
 	}
 	freeaddrinfo(res);
+}
+
+/* pop3_log_file: a file pop3d cannot open stops it at start, so it is
+ * checked here -- without creating it.  A refusal for want of permission
+ * is only a warning: -t may run as someone else than pop3d. */
+static void
+lint_log_file(struct lint *l, const struct mu_config *cfg)
+{
+	const char *file = cfg->log_file;
+	const char *slash = strrchr(file, '/');
+	struct stat st;
+	char *dir;
+	int rc;
+
+	if (strcmp(file, "-") == 0 || strcmp(file, "syslog") == 0)
+		return;
+	if (stat(file, &st) == 0) {
+		if (S_ISDIR(st.st_mode))
+			lint_report(l, true, "pop3_log_file", "pop3_log_file: "
+				    "%s: is a directory", file);
+		else if (access(file, W_OK) < 0)
+			lint_report(l, errno != EACCES, "pop3_log_file",
+				    "pop3_log_file: %s: %s", file,
+				    strerror(errno));
+		return;
+	}
+	if (errno != ENOENT) {
+		lint_report(l, errno != EACCES, "pop3_log_file",
+			    "pop3_log_file: %s: %s", file, strerror(errno));
+		return;
+	}
+	/* missing: pop3d creates it, if its directory is there */
+	dir = slash == NULL ? mu_xstrdup(".") : slash == file ? mu_xstrdup("/")
+		: mu_xstrndup(file, (size_t)(slash - file));
+	rc = stat(dir, &st);
+	if (rc < 0 || !S_ISDIR(st.st_mode))
+		lint_report(l, true, "pop3_log_file", "pop3_log_file: %s: "
+			    "directory %s: %s", file, dir,
+			    rc < 0 ? strerror(errno) : "not a directory");
+	else if (access(dir, W_OK | X_OK) < 0)
+		lint_report(l, errno != EACCES, "pop3_log_file",
+			    "pop3_log_file: %s: directory %s: %s", file, dir,
+			    strerror(errno));
+	free(dir);
 }
 
 /* Certificates and keys are read and matched as at start: the same one
@@ -194,12 +256,20 @@ lint_run(const char *file, bool explicit_file)
 	if (l.errors == 0) {
 		lint_auth(&l, &cfg);
 		lint_listen(&l, &cfg);
+		lint_log_file(&l, &cfg);
 		lint_tls(&l, &cfg);
 		lint_lifecycle(&l, &cfg);
 		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
 	}
-	if (l.errors == 0)
-		mu_config_print(&cfg, stdout);
+	if (l.errors == 0) {
+		/* the key's password is a secret: -t output ends up in bug
+		 * reports and mailing lists */
+		struct mu_config shown = cfg;
+
+		if (shown.certificate_passwd != NULL)
+			shown.certificate_passwd = (char *)"********";
+		mu_config_print(&shown, stdout);
+	}
 	mu_config_free(&cfg);
 	if (fflush(stdout) != 0) {
 		perror("pop3d: stdout");

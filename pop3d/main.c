@@ -164,6 +164,13 @@ parse_options(int argc, char **argv, struct options *o)
 			"pop3d --help\n");
 		exit(1);
 	}
+	/* ignored silently, -d -s would leave an administrator believing
+	 * the plain port speaks TLS */
+	if (o->implicit_tls && o->mode == MODE_DAEMON) {
+		fprintf(stderr, "pop3d: -s is for inetd mode; with -d, set "
+			"pop3_listen_tls_port; see pop3d --help\n");
+		exit(1);
+	}
 }
 
 /* Load what TLS needs; a bad setting is one line on stderr naming the

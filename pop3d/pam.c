@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <pwd.h>
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "libmu/log.h"
 #include "util.h"
+#include "pop3d/identity.h"
 #include "pop3d/pam.h"
 
 struct pam_answers {
@@ -140,44 +140,26 @@ static enum auth_result
 fill_from_passwd(const char *name, struct auth_user *user_r,
 		 const char **error_r)
 {
-	long hint = sysconf(_SC_GETPW_R_SIZE_MAX);
-	size_t size = hint > 0 ? (size_t)hint : 4096;
-	struct passwd pw, *found = NULL;
-	char *buf = NULL;
-	int rc;
+	struct identity id;
+	const char *lookup_error;
 
-	for (;;) {
-		buf = mu_xrealloc(buf, size);
-		rc = getpwnam_r(name, &pw, buf, size, &found);
-		if (rc != ERANGE || size >= 1024 * 1024)
-			break;
-		size *= 2;
-	}
-	if (found == NULL) {
-		if (rc == 0 || rc == ENOENT || rc == ESRCH) {
-			snprintf(error_buf, sizeof error_buf,
-				 "PAM accepted %s, but there is no such system "
-				 "account", name);
-			free(buf);
-			*error_r = error_buf;
-			return AUTH_FAIL;
-		}
-		snprintf(error_buf, sizeof error_buf,
-			 "cannot look up system account %s: %s", name,
-			 strerror(rc));
-		free(buf);
+	switch (identity_lookup(name, &id, &lookup_error)) {
+	case 0:
+		snprintf(error_buf, sizeof error_buf, "PAM accepted %s, but "
+			 "there is no such system account", name);
 		*error_r = error_buf;
+		return AUTH_FAIL;
+	case -1:
+		*error_r = lookup_error;
 		return AUTH_TEMPFAIL;
 	}
-	user_r->name = mu_xstrdup(pw.pw_name);
+	user_r->name = id.name;
 	user_r->mailbox = NULL;
-	user_r->home = pw.pw_dir != NULL && pw.pw_dir[0] != '\0'
-		? mu_xstrdup(pw.pw_dir) : NULL;
-	user_r->uid = pw.pw_uid;
-	user_r->gid = pw.pw_gid;
+	user_r->home = id.home;
+	user_r->uid = id.uid;
+	user_r->gid = id.gid;
 	user_r->backend = AUTH_BACKEND_PAM;
 	user_r->pam = NULL;
-	free(buf);
 	return AUTH_OK;
 }
 

@@ -60,7 +60,7 @@ usage(FILE *out)
 "                        Without it only a salted slow hash is kept (and the\n"
 "                        SCRAM keys SCRAM-SHA-1/-256 need: those are kept\n"
 "                        for every password; see popauth(8)).\n"
-"  -h, --help            this help\n"
+"  -h, -?, --help        this help\n"
 "      --version         version\n"
 "\n"
 "Exit status: 0 done, 1 failed (--check: no match), 2 bad usage.\n");
@@ -147,6 +147,12 @@ parse_options(int argc, char **argv, struct options *o)
 				usage_error("option -%c needs an argument", optopt);
 			usage_error("option %s needs an argument", argv[optind - 1]);
 		default:
+			/* "-?", as pop3d and mu-sieve take it: '?' is not in
+			 * the option string, so it arrives as unknown */
+			if (optopt == '?') {
+				usage(stdout);
+				exit(0);
+			}
 			if (optopt > 0 && optopt < 128)
 				usage_error("unknown option -%c", optopt);
 			usage_error("unknown option %s", argv[optind - 1]);

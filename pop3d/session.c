@@ -286,6 +286,30 @@ send_greeting(struct session *s)
 	}
 }
 
+/* The negative greeting (RFC 2449 section 8, [SYS/TEMP]) of a session
+ * that cannot start -- running_identity missing, no process to be had:
+ * the client learns it is the server's fault, and which server, instead
+ * of seeing the connection close without a word.  The reason is in the
+ * log.  Written directly: the reply buffer is not set up yet. */
+static void
+send_unavailable(const struct session *s, int fd)
+{
+	char line[POP3_REPLY_MAX];
+	int len = snprintf(line, sizeof line, "-ERR [SYS/TEMP] %.400s POP3 "
+			   "service not available\r\n", s->host_id);
+	size_t done = 0;
+
+	while (len > 0 && done < (size_t)len) {
+		ssize_t n = write(fd, line + done, (size_t)len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		done += (size_t)n;
+	}
+}
+
 static void
 session_loop(struct session *s)
 {
@@ -506,6 +530,10 @@ session_run(const struct mu_config *cfg, const struct session_conn *conn)
 	 * privileged, this process goes on as running_identity
 	 * (doc/privsep.md) */
 	if (privsep_split(s, conn) < 0) {
+		/* on a POP3S connection plain text would only break the
+		 * client's handshake */
+		if (!conn->implicit_tls)
+			send_unavailable(s, out_fd);
 		status = 1;
 		goto out;
 	}

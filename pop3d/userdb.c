@@ -34,6 +34,9 @@ struct userdb {
 static char error_buf[512];
 
 static const char *
+error_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *
 error_fmt(const char *fmt, ...)
 {
 	va_list ap;

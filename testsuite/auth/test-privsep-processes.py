@@ -4,7 +4,7 @@ running_identity from before the greeting, and after login a transaction
 process running as the mailbox's user (mail_user for virtual users),
 with its real, effective, saved and filesystem ids and its groups all
 switched.  A running_identity that does not exist, or is root, ends the
-session before the greeting.  Run as root (as CI does) for the
+session with a negative greeting.  Run as root (as CI does) for the
 identities; as anyone else the process structure is still checked."""
 import grp
 import pwd
@@ -92,11 +92,13 @@ def main():
     check("mail_user is empty: sessions of virtual (popauth) users run as "
           "root" in open(st.log).read(), "the warning")
 
-    # running_identity that cannot be had: no session at all
+    # running_identity that cannot be had: no session at all, only the
+    # negative greeting (testsuite/proto/test-negative-greeting.py)
     for bad, why in (("no-such-user-here", "no such user"),
                      ("root", "is uid 0")):
         st.rewrite(running_identity=bad)
         c = Pop3Pipe(st.conf, read_greeting=False)
+        c.expect_line_prefix(b"-ERR [SYS/TEMP] ")
         c.expect_eof()
         check(why in open(st.log).read(), "running_identity %s: logged"
               % bad)

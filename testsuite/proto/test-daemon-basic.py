@@ -93,6 +93,14 @@ def main():
                        timeout=DEFAULT_TIMEOUT)
     check_eq(r.returncode, 1, "exit status when the port is taken")
     check(b"cannot listen" in r.stderr, "says why: %r" % r.stderr)
+    # logging to stderr too (pop3_log_file = -): still one line
+    st.rewrite(pop3_log_file=None)
+    r = subprocess.run([POP3D, "-d", "--foreground", "-c", st.conf],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       timeout=DEFAULT_TIMEOUT)
+    check_eq(r.returncode, 1, "exit status when the port is taken (stderr log)")
+    check(r.stderr.startswith(b"pop3d: cannot listen on 127.0.0.1 port ") and
+          r.stderr.count(b"\n") == 1, "one line on stderr: %r" % r.stderr)
     busy.close()
 
 

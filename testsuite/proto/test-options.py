@@ -147,6 +147,10 @@ def main():
     # -s (implicit TLS, testsuite/tls/test-tls-inetd.py) needs a certificate
     one_line_error(["-s", "-c", st.conf], "-s without a certificate",
                    "needs a certificate")
+    # -s is for inetd mode: with -d it would be ignored, leaving the
+    # plain port in the clear
+    one_line_error(["-d", "-s", "--foreground", "-c", st.conf], "-d with -s",
+                   "-s is for inetd mode")
     # -H: a PROXY v2 header first; without one, no greeting
     rc, out, err = pop3d("-H", "-c", st.conf, stdin=b"QUIT\r\n")
     check_eq((rc, out), (0, ""), "-H without a PROXY header")

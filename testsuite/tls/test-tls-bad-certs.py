@@ -148,6 +148,11 @@ def main():
         problems = [line for line in r.stderr.decode().splitlines()
                     if ": warning: " not in line]
         check_eq((r.returncode, problems), (0, []), "accepted: %r" % settings)
+        if settings["pop3_certificate_passwd"]:
+            # the password is not printed: -t output gets shared
+            check(b"\npop3_certificate_passwd = ********\n" in r.stdout and
+                  pki.enc_password.encode() not in r.stdout,
+                  "-t hides the key's password: %r" % r.stdout)
 
 
 run(main)

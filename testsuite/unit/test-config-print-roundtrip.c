@@ -2,7 +2,7 @@
  * (durations in seconds, booleans yes/no, unset as `name =`), and reading
  * that output back gives the same config: for the defaults, and for a
  * config where every directive differs from its default, including values
- * that need quotes. */
+ * that need quotes (a trailing CR among them). */
 #include "config.h"
 
 #include "config-fixture.h"
@@ -155,6 +155,20 @@ main(void)
 	CHECK(has_line(text, "expire = 0"), "expire 0:\n%s", text);
 	free(text);
 	round_trip(&cfg, "every directive set");
+	mu_config_free(&cfg);
+
+	/* values ending in a CR (found by testsuite/fuzz/fuzz-config):
+	 * printed plain, the CR would read back as part of a CRLF line
+	 * end and be lost */
+	read_good(&cfg, "pam_service = \"pop3\r\"\n"
+		  "impersonation_users = admin \r\t# comment\n");
+	text = print_to_string(&cfg);
+	CHECK(has_line(text, "pam_service = \"pop3\r\""), "CR quoted:\n%s",
+	      text);
+	CHECK(has_line(text, "impersonation_users = \"admin \r\""),
+	      "list ending in CR quoted:\n%s", text);
+	free(text);
+	round_trip(&cfg, "values ending in CR");
 	mu_config_free(&cfg);
 	return fixture_finish();
 }
