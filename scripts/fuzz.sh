@@ -76,11 +76,13 @@ run_one() {
 	local dict=$srcdir/testsuite/fuzz/dict/$1.dict
 	local log=$build/logs/$name.log
 	local extra
-	local -a dictopt=()
+	local -a dictopt=() more_seeds=()
 
 	mkdir -p "$build/corpus/$name" "$build/artifacts/$name" \
 		"$build/logs"
 	[ -f "$dict" ] && dictopt=(-dict="$dict")
+	# the scripts sites use are seeds too
+	[ "$name" = sieve ] && more_seeds=("$srcdir/sieve-scripts")
 	extra=$(options "$name")
 	# -timeout: a hang (an input that makes a parser loop) is a crash
 	# too; -rss_limit_mb: so is unbounded memory
@@ -88,7 +90,7 @@ run_one() {
 		-timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$build/artifacts/$name/" \
 		"${dictopt[@]}" $extra \
-		"$build/corpus/$name" "$seeds" >"$log" 2>&1
+		"$build/corpus/$name" "$seeds" "${more_seeds[@]}" >"$log" 2>&1
 	echo $? >"$build/logs/$name.rc"
 }
 
