@@ -254,41 +254,21 @@ static const struct {
 	{ "w", 604800 }, { "week", 604800 }, { "weeks", 604800 },
 };
 
-int
-sieve_datespec_parse(const char *text, struct sieve_datespec *spec,
-		     const char **error_r)
+/* "N [unit]" at p into *seconds_r; p_r past it (and its blanks). */
+static int
+parse_amount(const char *p, int64_t *seconds_r, const char **p_r,
+	     const char **error_r)
 {
-	const char *p = skip_cfws(text);
 	char word[16];
 	int64_t n, scale = 1;
-	int sign;
 
-	memset(spec, 0, sizeof *spec);
-	if (strncasecmp(p, "now", 3) != 0 || isalpha((unsigned char)p[3])) {
-		if (sieve_parse_header_time(text, &spec->absolute) == 0)
-			return 0;
-		*error_r = "expected \"now\", \"now - N days\" (or seconds, "
-			   "minutes, hours, weeks), an epoch number or an "
-			   "RFC 5322 date";
-		return -1;
-	}
-	spec->relative = true;
-	p = skip_cfws(p + 3);
-	if (*p == '\0')
-		return 0;
-	if (*p != '+' && *p != '-') {
-		*error_r = "expected '+' or '-' after \"now\"";
-		return -1;
-	}
-	sign = *p == '-' ? -1 : 1;
-	p = skip_cfws(p + 1);
 	if (!isdigit((unsigned char)*p) ||
 	    (p = read_digits(p, 1, 12, &n, NULL)) == NULL) {
 		*error_r = "expected a number (at most 12 digits) after \"now -\"";
 		return -1;
 	}
 	p = skip_cfws(p);
-	if (*p != '\0') {
+	if (*p != '\0' && strncasecmp(p, "ago", 3) != 0) {
 		size_t k;
 
 		p = read_word(p, word, sizeof word);
@@ -301,13 +281,66 @@ sieve_datespec_parse(const char *text, struct sieve_datespec *spec,
 			return -1;
 		}
 		scale = units[k].seconds;
-		if (*skip_cfws(p) != '\0') {
-			*error_r = "unexpected text after the unit";
-			return -1;
-		}
+		p = skip_cfws(p);
 	}
 	/* 12 digits times a week fit easily in 63 bits */
-	spec->offset = sign * n * scale;
+	*seconds_r = n * scale;
+	*p_r = p;
+	return 0;
+}
+
+/* "N unit ago" (GNU date's form, which Mailutils' timestamp test takes
+ * too) as now - N unit.  1 parsed, 0 not this form. */
+static int
+parse_ago(const char *p, struct sieve_datespec *spec)
+{
+	const char *error;
+	int64_t seconds;
+
+	if (!isdigit((unsigned char)*p) ||
+	    parse_amount(p, &seconds, &p, &error) < 0 ||
+	    strncasecmp(p, "ago", 3) != 0 || *skip_cfws(p + 3) != '\0')
+		return 0;
+	spec->relative = true;
+	spec->offset = -seconds;
+	return 1;
+}
+
+int
+sieve_datespec_parse(const char *text, struct sieve_datespec *spec,
+		     const char **error_r)
+{
+	const char *p = skip_cfws(text);
+	int64_t seconds;
+	int sign;
+
+	memset(spec, 0, sizeof *spec);
+	if (strncasecmp(p, "now", 3) != 0 || isalpha((unsigned char)p[3])) {
+		if (sieve_parse_header_time(text, &spec->absolute) == 0 ||
+		    parse_ago(p, spec))
+			return 0;
+		*error_r = "expected \"now\", \"now - N days\" (or seconds, "
+			   "minutes, hours, weeks), \"N days ago\", an epoch "
+			   "number or an RFC 5322 date";
+		return -1;
+	}
+	spec->relative = true;
+	p = skip_cfws(p + 3);
+	if (*p == '\0')
+		return 0;
+	if (*p != '+' && *p != '-') {
+		*error_r = "expected '+' or '-' after \"now\"";
+		return -1;
+	}
+	sign = *p == '-' ? -1 : 1;
+	p = skip_cfws(p + 1);
+	if (parse_amount(p, &seconds, &p, error_r) < 0)
+		return -1;
+	if (*p != '\0') {
+		*error_r = "unexpected text after the unit";
+		return -1;
+	}
+	spec->offset = sign * seconds;
 	return 0;
 }
 

@@ -183,7 +183,7 @@ timestamp(void)
 {
 	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"yesterday\" { discard; }",
 		    "test.sv:2:18: bad date \"yesterday\": expected \"now\", \"now - N days\" "
-		    "(or seconds, minutes, hours, weeks), an epoch number or an RFC 5322 date");
+		    "(or seconds, minutes, hours, weeks), \"N days ago\", an epoch number or an RFC 5322 date");
 	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"now - 5 fortnights\" { discard; }",
 		    "test.sv:2:18: bad date \"now - 5 fortnights\": unknown unit (use seconds, "
 		    "minutes, hours, days or weeks)");
@@ -192,11 +192,14 @@ timestamp(void)
 	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"now - days\" { discard; }",
 		    "test.sv:2:18: bad date \"now - days\": expected a number (at most 12 "
 		    "digits) after \"now -\"");
+	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"5 fortnights ago\" { discard; }",
+		    "test.sv:2:18: bad date \"5 fortnights ago\": expected \"now\", \"now - N days\" (or seconds, "
+		    "minutes, hours, weeks), \"N days ago\", an epoch number or an RFC 5322 date");
 	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"now - 5 days ago\" { discard; }",
 		    "test.sv:2:18: bad date \"now - 5 days ago\": unexpected text after the unit");
 	CHECK_ERROR("require \"timestamp\";\nif timestamp \"X\" \"31 Feb 2024 00:00 +0000\" { discard; }",
 		    "test.sv:2:18: bad date \"31 Feb 2024 00:00 +0000\": expected \"now\", "
-		    "\"now - N days\" (or seconds, minutes, hours, weeks), an epoch number or "
+		    "\"now - N days\" (or seconds, minutes, hours, weeks), \"N days ago\", an epoch number or "
 		    "an RFC 5322 date");
 	CHECK_ERROR("require \"timestamp\";\nif timestamp :before :after \"X\" \"now\" { discard; }",
 		    "test.sv:2:22: ':after' after ':before': give at most one of :before and :after");

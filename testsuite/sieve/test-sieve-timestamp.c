@@ -1,7 +1,7 @@
 /* The timestamp test of GNU Mailutils' expiry recipe:
  *   timestamp [:before|:after] HEADER DATE
  * The header holds an epoch number or an RFC 5322 date; DATE is "now",
- * "now - N units", an epoch number or an RFC 5322 date.  :before and
+ * "now - N units", "N units ago", an epoch number or an RFC 5322 date.  :before and
  * :after are strict; :after is the default; a missing or unreadable
  * header is false either way.  "now" is CHECK_NOW, 2024-03-01 12:00:00 UTC. */
 #include <config.h>
@@ -55,6 +55,11 @@ header_values(void)
 	STAMP(expire, now - 4 * DAY, false);
 	STAMP(expire, now, false);
 	STAMP(expire, 0, true);
+	/* GNU date's "N days ago", which Mailutils' scripts may use */
+	STAMP("timestamp :before \"X-Expire-Timestamp\" \"5 days ago\"", now - 5 * DAY - 1, true);
+	STAMP("timestamp :before \"X-Expire-Timestamp\" \"5 days ago\"", now - 5 * DAY, false);
+	STAMP("timestamp :before \"X-Expire-Timestamp\" \" 2 Weeks  AGO \"", now - 15 * DAY, true);
+	STAMP("timestamp :before \"X-Expire-Timestamp\" \"2 weeks ago\"", now - 13 * DAY, false);
 	/* :after, and :after as the default */
 	STAMP("timestamp :after \"X-Expire-Timestamp\" \"now - 5 days\"", now - 4 * DAY, true);
 	STAMP("timestamp :after \"X-Expire-Timestamp\" \"now - 5 days\"", now - 5 * DAY, false);
