@@ -443,6 +443,8 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 			path = mu_xasprintf("%s/%s", mb->path, m->name);
 			err = unlink(path) == 0 ? 0 : errno;
 		}
+		if (err == 0)
+			mu_test_kill_point();
 		/* ENOENT: another program deleted it already */
 		if (err != 0 && err != ENOENT)
 			rc = mu_mailbox_fail(mb, mu_errno_class(err), error_r,
@@ -584,7 +586,8 @@ maildir_append(struct mu_mailbox *mb, const char *data, size_t len,
 				rc = 0;
 			else
 				err = errno;
-			unlink(tmppath);	/* gone already after a rename */
+			if (unlink(tmppath) == 0)  /* gone already after a rename */
+				mu_test_kill_point();
 		}
 		free(tmppath);
 		free(newpath);

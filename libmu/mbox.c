@@ -81,29 +81,6 @@ struct mbox {
 	bool broken;            /* a commit failed half-way: read nothing more */
 };
 
-/* ---- the kill hook of the crash test (testsuite/unit/test-mbox-kill) ----
- * MU_TEST_KILL_AFTER_WRITES=n makes the process SIGKILL itself right after
- * its n-th durable step (write, fsync, rename, ftruncate, unlink) of a
- * commit or recovery.  The variable is read once per process (a forked
- * child reads it again).  Unset, a step costs a getpid() next to a
- * write or an fsync. */
-static void
-kill_point(void)
-{
-	static pid_t for_pid;
-	static long kill_after, steps;
-
-	if (for_pid != getpid()) {
-		const char *e = getenv("MU_TEST_KILL_AFTER_WRITES");
-
-		for_pid = getpid();
-		kill_after = e != NULL ? atol(e) : 0;
-		steps = 0;
-	}
-	if (kill_after > 0 && ++steps >= kill_after)
-		raise(SIGKILL);
-}
-
 static uint64_t
 fnv1a(const void *data, size_t len)
 {
@@ -454,7 +431,7 @@ jw_flush(struct jwriter *w)
 	mu_md5_update(w->md5, w->buf, w->used);
 	if (mu_write_all(w->fd, w->buf, w->used) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	w->used = 0;
 	return 0;
 }
@@ -535,7 +512,7 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 				       "cannot create commit journal %s: %s "
 				       "(the mailbox directory must be writable)",
 				       d->journal_tmp, strerror(errno));
-	kill_point();
+	mu_test_kill_point();
 	w.fd = fd;
 	w.buf = mu_xmalloc(COPY_BUFSIZE);
 	w.used = 0;
@@ -559,18 +536,18 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 	snprintf(phase, sizeof phase, "%s", phase_names[PHASE_PREPARED]);
 	if (mu_write_all(fd, sum, J_SUM_SIZE) < 0)
 		goto fail;
-	kill_point();
+	mu_test_kill_point();
 	if (mu_write_all(fd, phase, sizeof phase) < 0)
 		goto fail;
-	kill_point();
+	mu_test_kill_point();
 	if (fsync(fd) < 0)
 		goto fail;
-	kill_point();
+	mu_test_kill_point();
 	free(w.buf);
 	w.buf = NULL;
 	if (rename(d->journal_tmp, d->journal_path) < 0)
 		goto fail;
-	kill_point();
+	mu_test_kill_point();
 	if (mu_fsync_dir_of(d->journal_path) < 0) {
 		/* The journal is in place and valid: whatever happens now,
 		 * the next recovery applies it.  Say so and stop here. */
@@ -580,7 +557,7 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 				       "directory of %s: %s (the commit completes at the "
 				       "next open)", d->journal_path, strerror(e));
 	}
-	kill_point();
+	mu_test_kill_point();
 	return fd;
 
 fail:
@@ -604,10 +581,10 @@ journal_set_phase(int jfd, const struct journal_header *h, enum j_phase ph)
 	snprintf(rec, sizeof rec, "%s", phase_names[ph]);
 	if (mu_pwrite_all(jfd, rec, sizeof rec, journal_phase_offset(h)) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	if (fdatasync(jfd) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	return 0;
 }
 
@@ -648,13 +625,13 @@ journal_write_tail(struct mbox *d, int jfd, const struct journal_header *h,
 		}
 		if (mu_pwrite_all(d->fd, buf, want, (off_t)(h->p + done)) < 0)
 			return -1;
-		kill_point();
+		mu_test_kill_point();
 		done += want;
 		touch_lock(d);
 	}
 	if (fsync(d->fd) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	return 0;
 }
 
@@ -665,10 +642,10 @@ resize_mbox(struct mbox *d, int jfd, const struct journal_header *h)
 		return -1;
 	if (ftruncate(d->fd, (off_t)(h->p + h->l)) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	if (fsync(d->fd) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	return journal_set_phase(jfd, h, PHASE_RESIZED);
 }
 
@@ -753,10 +730,10 @@ journal_remove(struct mbox *d)
 {
 	if (unlink(d->journal_path) < 0 && errno != ENOENT)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	if (mu_fsync_dir_of(d->journal_path) < 0)
 		return -1;
-	kill_point();
+	mu_test_kill_point();
 	return 0;
 }
 
@@ -864,7 +841,7 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 
 	/* a journal still being written: the mbox was not touched */
 	if (unlink(d->journal_tmp) == 0)
-		kill_point();
+		mu_test_kill_point();
 	jfd = open(d->journal_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (jfd < 0) {
 		if (errno == ENOENT)
@@ -906,7 +883,7 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
 					       "cannot move aside %s: %s",
 					       d->journal_path, strerror(errno));
-		kill_point();
+		mu_test_kill_point();
 		return 0;
 	}
 	mu_log(MU_LOG_NOTICE, "%s: finishing an interrupted commit", mb->path);
@@ -1249,7 +1226,7 @@ clear_delete_marks(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 		if (fsync(d->fd) < 0)
 			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fsync %s: %s",
 					       mb->path, strerror(errno));
-		kill_point();
+		mu_test_kill_point();
 	}
 	for (size_t i = 0; i < mb->count; i++)
 		if (mb->msgs[i].clear_delete_mark && !mb->msgs[i].deleted)

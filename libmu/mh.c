@@ -485,9 +485,12 @@ update_sequences(struct mu_mailbox *mb, const struct numset *deleted,
 	if (out < 0)
 		goto io_error;
 	step = "write";
-	if (mu_write_all(out, new.data, new.len) < 0 ||
-	    fchmod(out, st.st_mode & 07777) < 0 || fsync(out) < 0)
+	if (mu_write_all(out, new.data, new.len) < 0)
 		goto io_error;
+	mu_test_kill_point();
+	if (fchmod(out, st.st_mode & 07777) < 0 || fsync(out) < 0)
+		goto io_error;
+	mu_test_kill_point();
 	step = "close";
 	int crc = close(out);
 	out = -1;
@@ -496,6 +499,7 @@ update_sequences(struct mu_mailbox *mb, const struct numset *deleted,
 	step = "rename";
 	if (rename(tmppath, path) < 0)
 		goto io_error;
+	mu_test_kill_point();
 	goto done;
 
 io_error:
@@ -569,6 +573,8 @@ clear_delete_mark(struct mu_mailbox *mb, size_t idx, const char **error_r)
 				     "%s is not a regular file", path);
 	} else {
 		cleared = mu_delmark_clear(fd, 0, st.st_size);
+		if (cleared > 0)
+			mu_test_kill_point();
 		if (cleared < 0 || (cleared > 0 && fsync(fd) < 0))
 			rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
 					     "cannot clear the deletion mark "
@@ -590,7 +596,9 @@ remove_message(struct mu_mailbox *mb, unsigned long num, const char **error_r)
 	char *backup = mu_xasprintf("%s/,%lu", mb->path, num);
 	int rc = 0;
 
-	if (rename(path, backup) < 0 && errno != ENOENT)
+	if (rename(path, backup) == 0)
+		mu_test_kill_point();
+	else if (errno != ENOENT)
 		rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
 				     "cannot remove %s (rename to ,%lu): %s",
 				     path, num, strerror(errno));
@@ -716,7 +724,9 @@ mh_append(struct mu_mailbox *mb, const char *data, size_t len,
 	mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
 			"cannot find a free message number in %s", mb->path);
 out:
-	unlink(tmppath);	/* after link: the message keeps its own name */
+	/* after link: the message keeps its own name */
+	if (unlink(tmppath) == 0)
+		mu_test_kill_point();
 	free(tmppath);
 	return rc;
 }

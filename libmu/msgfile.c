@@ -200,6 +200,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	    mu_write_all(out, eol, eol_len) < 0 ||
 	    copy_range(in, out, hdr_end, st.st_size) < 0)
 		goto fail;
+	mu_test_kill_point();
 	times[0] = st.st_atim;
 	times[1] = st.st_mtim;
 	*step_r = "keep mode and times";
@@ -208,6 +209,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	*step_r = "fsync temporary file";
 	if (fsync(out) < 0)
 		goto fail;
+	mu_test_kill_point();
 	*step_r = "close temporary file";
 	if (close(out) < 0) {
 		out = -1;
@@ -217,6 +219,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	*step_r = "rename temporary file over the message";
 	if (rename(tmppath, path) < 0)
 		goto fail;
+	mu_test_kill_point();
 	close(in);
 	*new_size_r = st.st_size + (off_t)strlen(line) + (off_t)eol_len +
 		(need_eol ? (off_t)last_eol_len : 0);
@@ -466,6 +469,8 @@ mu_fsync_dir(const char *path)
 	if (fd < 0)
 		return errno == ENOENT ? 0 : -1;
 	rc = fsync(fd);
+	if (rc == 0)
+		mu_test_kill_point();
 	/* some file systems cannot fsync a directory; they order metadata
 	 * themselves */
 	if (rc < 0 && (errno == EINVAL || errno == EROFS))
@@ -480,8 +485,10 @@ int
 mu_rename_noreplace(const char *from, const char *to)
 {
 #ifdef RENAME_NOREPLACE
-	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0)
+	if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) {
+		mu_test_kill_point();
 		return 0;
+	}
 	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
 		return -1;
 	/* NFS and some others: no such flag; check, then rename */
@@ -491,14 +498,19 @@ mu_rename_noreplace(const char *from, const char *to)
 		errno = EEXIST;
 		return -1;
 	}
-	return rename(from, to);
+	if (rename(from, to) < 0)
+		return -1;
+	mu_test_kill_point();
+	return 0;
 }
 
 int
 mu_link_noreplace(const char *from, const char *to)
 {
-	if (link(from, to) == 0)
+	if (link(from, to) == 0) {
+		mu_test_kill_point();
 		return 0;
+	}
 	if (errno != EPERM && errno != ENOTSUP && errno != ENOSYS)
 		return -1;
 	return mu_rename_noreplace(from, to);
@@ -516,17 +528,21 @@ mu_write_new_file(const char *path, const char *data, size_t len,
 	if (fd < 0)
 		return -1;
 	*step_r = "write";
-	if (mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		saved = errno;
-		close(fd);
-		goto fail;
-	}
+	if (mu_write_all(fd, data, len) < 0)
+		goto fail_close;
+	mu_test_kill_point();
+	if (fsync(fd) < 0)
+		goto fail_close;
+	mu_test_kill_point();
 	if (close(fd) < 0) {
 		saved = errno;
 		goto fail;
 	}
 	return 0;
 
+fail_close:
+	saved = errno;
+	close(fd);
 fail:
 	unlink(path);
 	errno = saved;

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -278,4 +279,24 @@ mu_header_is(const char *line, size_t len, const char *name)
 	size_t n = strlen(name);
 
 	return len > n && line[n] == ':' && strncasecmp(line, name, n) == 0;
+}
+
+/* The variable is read once per process (a forked child reads it again),
+ * so unset a step costs a getpid() next to a write or an fsync.  One
+ * counter for every driver: a step is a step wherever it is taken. */
+void
+mu_test_kill_point(void)
+{
+	static pid_t for_pid;
+	static long kill_after, steps;
+
+	if (for_pid != getpid()) {
+		const char *e = getenv("MU_TEST_KILL_AFTER_WRITES");
+
+		for_pid = getpid();
+		kill_after = e != NULL ? atol(e) : 0;
+		steps = 0;
+	}
+	if (kill_after > 0 && ++steps >= kill_after)
+		raise(SIGKILL);
 }

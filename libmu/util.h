@@ -50,4 +50,11 @@ bool mu_str_equal_ct(const char *a, const char *b);
 /* Case-insensitive prefix match of a header name: "Name:" at line start. */
 bool mu_header_is(const char *line, size_t len, const char *name);
 
+/* The kill hook of the crash tests (testsuite/unit/test-mbox-kill,
+ * test-msgfile-kill): MU_TEST_KILL_AFTER_WRITES=n makes the process
+ * SIGKILL itself right after its n-th durable step (write, fsync, rename,
+ * link, ftruncate, unlink) of a commit, a recovery or an append, in any
+ * mailbox driver.  Drivers call it after each such step. */
+void mu_test_kill_point(void);
+
 #endif
