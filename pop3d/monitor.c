@@ -458,9 +458,12 @@ handle_client(struct monitor *m, const struct ipc_msg *msg)
 	const char *port = ipc_field_str(msg, 1, 5);
 	unsigned long p = 0;
 
-	/* only once, first, and only an IP address: a network process taken
-	 * over cannot hop addresses to dodge the blocks */
-	if (m->client_final || msg->nfields != 2 || addr == NULL ||
+	/* only once, first, only when a PROXY v2 header was to come, and
+	 * only an IP address: a network process taken over cannot hop
+	 * addresses to dodge the blocks (without the proxy_v2 check it could
+	 * name any address on a direct connection) */
+	if (!m->proxy_v2 || m->client_final || msg->nfields != 2 ||
+	    addr == NULL ||
 	    port == NULL || port[0] == '\0' ||
 	    (!is_ip_address(addr) && strcmp(addr, m->client) != 0)) {
 		mu_log(MU_LOG_ERR, "monitor: CLIENT refused");
@@ -484,7 +487,8 @@ handle_client(struct monitor *m, const struct ipc_msg *msg)
 	return 0;
 }
 
-/* Every request but CLIENT starts here: the attempt budget. */
+/* Every login request (PASS, APOP, a new SASL_START) starts here: the
+ * attempt budget.  CLIENT and HANDOVER ask for no verdict. */
 static bool
 attempt_allowed(struct monitor *m)
 {
