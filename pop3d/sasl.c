@@ -30,6 +30,7 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/monitor.h"
+#include "pop3d/tls.h"
 
 /* In the order CAPA lists them: strongest first */
 static const char *const all_mechanisms[] = {
@@ -418,13 +419,20 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 	if (!offered(m, mech))
 		return monitor_fail(m, "unsupported authentication mechanism",
 				    false);
-	if (!ipc_field_absent(msg, 2)) {
+	if (!ipc_field_absent(msg, 2) || !ipc_field_absent(msg, 3)) {
 		cbtype = ipc_field_str(msg, 2, 32);
 		if (cbtype == NULL || (strcmp(cbtype, "tls-unique") != 0 &&
 				       strcmp(cbtype, "tls-exporter") != 0) ||
 		    ipc_field_absent(msg, 3) || msg->field[3].len == 0 ||
-		    msg->field[3].len > 64) {
+		    msg->field[3].len > TLS_CHANNEL_BINDING_MAX) {
 			mu_log(MU_LOG_ERR, "monitor: malformed channel binding");
+			return -1;
+		}
+		/* the certificates are loaded before the session forks: with
+		 * none here, no connection of ours has TLS, and the network
+		 * process made the binding up */
+		if (!tls_server_ready()) {
+			mu_log(MU_LOG_ERR, "monitor: channel binding without TLS");
 			return -1;
 		}
 	}

@@ -3,9 +3,12 @@
  * session_run() makes -- and the network process it returns is played by
  * this program, which sends what a compromised one could: malformed,
  * truncated, unknown or out-of-place datagrams, bad names, passwords and
- * digests, an APOP digest over a timestamp it made up, more attempts than
- * PRIVSEP_MAX_ATTEMPTS, wrong passwords until the stat file blocks the
- * right one.  The monitor must end the session (no reply, its end of the
+ * digests, an APOP digest over a timestamp it made up, channel binding
+ * fields that are malformed or where no TLS can be, SASL responses that
+ * are not strict base64, more attempts than PRIVSEP_MAX_ATTEMPTS, wrong
+ * passwords until the stat file blocks the right one (for the name, and
+ * for the address over other names), impersonation by a user not listed
+ * in impersonation_users.  The monitor must end the session (no reply, its end of the
  * control socket closed) or refuse (FAIL, after the failure delay where a
  * credential was checked); it must never answer OK, and no transaction
  * process may start: the data socket a transaction process would write
@@ -37,10 +40,13 @@
 #include "pop3d/privsep.h"
 #include "pop3d/session.h"
 #include "pop3d/statdb.h"
+#include "pop3d/tls.h"
 #include "pop3d/userdb.h"
 
 #define USER "alice"
 #define PASSWORD "alice-secret"
+#define ADMIN "admin"                   /* may impersonate, when listed */
+#define ADMIN_PASSWORD "admin-secret"
 #define CLIENT_ADDR "192.0.2.7"
 #define AUTH_TIMES 3
 #define REPLY_TIMEOUT_MS 5000
@@ -211,6 +217,16 @@ expect_ok(struct net *n, const char *what)
 	      "%s: %s: expected OK %s, got %s %s", n->name, what, USER,
 	      rc == 0 ? "the end" : rc < 0 ? "nothing" : ipc_type_name(r.type),
 	      r.text);
+}
+
+/* The log of a case must hold needle (the reason the monitor gave). */
+static bool log_has(const char *name, const char *needle);
+
+static void
+expect_logged(struct net *n, const char *needle)
+{
+	CHECK(log_has(n->name, needle), "%s: no \"%s\" in the log", n->name,
+	      needle);
 }
 
 static void
@@ -804,26 +820,219 @@ login_too_soon(struct net *n)
 		    0);
 }
 
+/* SASL_START for PLAIN with channel binding fields as given (type and
+ * data NULL: absent). */
+static void
+start_with_binding(struct net *n, const char *type, size_t type_len,
+		   const char *data, size_t data_len)
+{
+	struct ipc_field f[4] = { { "PLAIN", 5 }, { NULL, 0 },
+				  { type, type_len }, { data, data_len } };
+
+	send_fields(n, IPC_SASL_START, 4, f);
+}
+
+static const char binding32[32] = "0123456789abcdef0123456789abcdef";
+
+static void
+cb_unknown_type(struct net *n)
+{
+	/* RFC 5929 has it, but the network process never sends it */
+	start_with_binding(n, "tls-server-end-point", 20, binding32, 32);
+	expect_end(n, "binding type tls-server-end-point");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_type_with_nul(struct net *n)
+{
+	start_with_binding(n, "tls-unique\0x", 12, binding32, 12);
+	expect_end(n, "binding type with a NUL");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_empty_data(struct net *n)
+{
+	start_with_binding(n, "tls-exporter", 12, "", 0);
+	expect_end(n, "tls-exporter with empty data");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_absent_data(struct net *n)
+{
+	start_with_binding(n, "tls-unique", 10, NULL, 0);
+	expect_end(n, "tls-unique without data");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_data_without_type(struct net *n)
+{
+	start_with_binding(n, NULL, 0, binding32, 32);
+	expect_end(n, "binding data without a type");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_data_too_long(struct net *n)
+{
+	char data[TLS_CHANNEL_BINDING_MAX + 1];
+
+	/* one octet past what tls_channel_binding() can hand over */
+	memset(data, 'b', sizeof data);
+	start_with_binding(n, "tls-exporter", 12, data, sizeof data);
+	expect_end(n, "binding data over TLS_CHANNEL_BINDING_MAX");
+	expect_logged(n, "malformed channel binding");
+}
+
+static void
+cb_without_tls(struct net *n)
+{
+	/* well formed, but this server has no certificate: no connection
+	 * of it can have TLS, so the binding is made up */
+	start_with_binding(n, "tls-exporter", 12, binding32, 32);
+	expect_end(n, "a binding where no TLS can be");
+	expect_logged(n, "channel binding without TLS");
+}
+
+static void
+plus_without_binding(struct net *n)
+{
+	struct ipc_field f[4] = { { "SCRAM-SHA-256-PLUS", 18 }, { NULL, 0 },
+				  { NULL, 0 }, { NULL, 0 } };
+
+	/* not offered here (no SCRAM keys): refused before the binding */
+	send_fields(n, IPC_SASL_START, 4, f);
+	expect_fail(n, "SCRAM-SHA-256-PLUS", "unsupported", 0);
+}
+
+/* "\0alice\0alice-secret": the right credentials for PLAIN */
+#define PLAIN_GOOD "AGFsaWNlAGFsaWNlLXNlY3JldA=="
+
+static void
+sasl_bad_base64(struct net *n)
+{
+	/* each, on a fresh exchange: refused as base64, whatever it would
+	 * decode to -- most of them hold the right credentials */
+	static const char *const bad[] = {
+		"AGFsaWNlAGFsaWNl!LXNlY3JldA==",	/* not the alphabet */
+		PLAIN_GOOD "AGFs",			/* data after the padding */
+		"AGFsaWNlAGFs aWNlLXNlY3JldA==",	/* a space */
+		"AGFsaWNlAGFsaWNl\r\nLXNlY3JldA==",	/* a line end */
+		"AGFsaWNlAGFsaWNlLXNlY3JldA",		/* padding left out */
+		PLAIN_GOOD "=",				/* padding too long */
+		"AGFsaWNlAGFsaWNlLXNlY3JldA=A",		/* padding inside */
+	};
+	struct ipc_field f[4] = { { "PLAIN", 5 }, { NULL, 0 }, { NULL, 0 },
+				  { NULL, 0 } };
+	char what[96];
+
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		send_fields(n, IPC_SASL_START, 4, f);
+		expect_continue(n, "AUTH PLAIN");
+		send_strs(n, IPC_SASL_STEP, 1, bad[i]);
+		snprintf(what, sizeof what, "SASL_STEP bad base64 #%zu", i + 1);
+		expect_fail(n, what, "invalid base64", 0);
+	}
+	/* the same in an initial response */
+	f[1] = (struct ipc_field){ PLAIN_GOOD "AGFs", strlen(PLAIN_GOOD) + 4 };
+	send_fields(n, IPC_SASL_START, 4, f);
+	expect_fail(n, "initial response with data after the padding",
+		    "invalid base64", 0);
+	/* the control: the right credentials, well encoded, log in */
+	f[1] = (struct ipc_field){ NULL, 0 };
+	send_fields(n, IPC_SASL_START, 4, f);
+	expect_continue(n, "AUTH PLAIN");
+	send_strs(n, IPC_SASL_STEP, 1, PLAIN_GOOD);
+	expect_ok(n, "AUTH PLAIN after the refusals");
+}
+
+static void
+step_after_bad_base64(struct net *n)
+{
+	struct ipc_field f[4] = { { "PLAIN", 5 }, { NULL, 0 }, { NULL, 0 },
+				  { NULL, 0 } };
+
+	send_fields(n, IPC_SASL_START, 4, f);
+	expect_continue(n, "AUTH PLAIN");
+	send_strs(n, IPC_SASL_STEP, 1, "!!!!");
+	expect_fail(n, "SASL_STEP bad base64", "invalid base64", 0);
+	/* the refusal ended the exchange */
+	send_strs(n, IPC_SASL_STEP, 1, PLAIN_GOOD);
+	expect_end(n, "SASL_STEP after the exchange was refused");
+}
+
+static void
+wrong_passwords_others(struct net *n)
+{
+	/* accounts that exist and accounts that do not: each counts for the
+	 * address */
+	static const char *const names[] = { ADMIN, "bob", "carol", "dave" };
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		pass(n, names[i], "wrong");
+		expect_fail(n, "a wrong password", "[AUTH] invalid",
+			    POP3_AUTH_FAIL_DELAY_MS);
+	}
+}
+
+static void
+wrong_password_erin(struct net *n)
+{
+	pass(n, "erin", "wrong");
+	expect_fail(n, "a wrong password", "[AUTH] invalid",
+		    POP3_AUTH_FAIL_DELAY_MS);
+}
+
+static void
+address_blocked(struct net *n)
+{
+	blocked_right_password(n);
+	expect_logged(n, "address " CLIENT_ADDR " blocked");
+}
+
+static void
+impersonate_allowed(struct net *n)
+{
+	pass(n, ADMIN "!" USER, ADMIN_PASSWORD);
+	expect_ok(n, "admin!alice, admin listed");
+}
+
+static void
+impersonate_refused(struct net *n)
+{
+	pass(n, ADMIN "!" USER, ADMIN_PASSWORD);
+	expect_fail(n, "admin!alice, admin not listed", "[AUTH] invalid",
+		    POP3_AUTH_FAIL_DELAY_MS);
+	expect_logged(n, "not listed in impersonation_users");
+}
+
 /* ---------------------------------------------------------------- setup */
 
 static void
 make_popauth(const char *path)
 {
-	struct userdb_record rec;
+	struct userdb_record rec, admin;
 	struct userdb *db;
 	const char *error;
 
 	memset(&rec, 0, sizeof rec);
+	memset(&admin, 0, sizeof admin);
 	rec.secret = (char *)PASSWORD;  /* for APOP */
 	if (userdb_hash_password(PASSWORD, &rec.hash, &error) < 0 ||
+	    userdb_hash_password(ADMIN_PASSWORD, &admin.hash, &error) < 0 ||
 	    userdb_open(path, USERDB_CREATE, &db, NULL, &error) < 0 ||
 	    userdb_store(db, USER, &rec, &error) < 0 ||
+	    userdb_store(db, ADMIN, &admin, &error) < 0 ||
 	    userdb_summary_update(db, &error) < 0 ||
 	    userdb_close(db, &error) < 0) {
 		printf("popauth db: %s\n", error);
 		exit(1);
 	}
 	free(rec.hash);
+	free(admin.hash);
 }
 
 static void
@@ -952,6 +1161,19 @@ main(void)
 	run_case("pass-before-client", &proxy, pass_before_client);
 	run_case("client-after-pass", &plain, client_after_pass);
 
+	/* channel binding fields: malformed, or where no TLS can be */
+	run_case("sasl-cb-unknown-type", &plain, cb_unknown_type);
+	run_case("sasl-cb-type-nul", &plain, cb_type_with_nul);
+	run_case("sasl-cb-empty-data", &plain, cb_empty_data);
+	run_case("sasl-cb-absent-data", &plain, cb_absent_data);
+	run_case("sasl-cb-data-no-type", &plain, cb_data_without_type);
+	run_case("sasl-cb-data-too-long", &plain, cb_data_too_long);
+	run_case("sasl-cb-without-tls", &plain, cb_without_tls);
+	run_case("sasl-plus-no-binding", &plain, plus_without_binding);
+	/* strict base64: refused, the exchange over, no credential used */
+	run_case("sasl-bad-base64", &login, sasl_bad_base64);
+	run_case("sasl-step-after-refusal", &plain, step_after_bad_base64);
+
 	run_case("too-many-attempts", &plain, too_many_attempts);
 
 	/* wrong passwords, one per connection, until the pair is blocked:
@@ -973,6 +1195,46 @@ main(void)
 		unlink(path);
 	}
 	run_case("after-block-cleared", &block_login, good_pass);
+
+	/* the address as a whole: 5 x pop3_auth_times failures over other
+	 * names (pop3_auth_times = 1 here, to keep the delays few) block
+	 * alice too, who never failed; a login on the way does not reset
+	 * the address */
+	cfg.auth_times = 1;
+	{
+		static const struct scene addr = { .stat = "address" },
+			addr_login = { .stat = "address", .login = true };
+
+		run_case("address-four-names", &addr, wrong_passwords_others);
+		run_case("address-not-yet", &addr_login, good_pass);
+		run_case("address-fifth-name", &addr, wrong_password_erin);
+		run_case("address-blocked", &addr, address_blocked);
+		CHECK(failures_counted("address", NULL) ==
+		      BLOCK_ADDRESS_FACTOR, "address: %lu failures counted for "
+		      "the address, expected %d",
+		      failures_counted("address", NULL), BLOCK_ADDRESS_FACTOR);
+		CHECK(failures_counted("address", USER) == 0, "address: a "
+		      "refusal while blocked was counted for alice");
+	}
+	cfg.auth_times = AUTH_TIMES;
+
+	/* impersonation through PASS: only a listed user may; a refusal is
+	 * a failure of both names (test-blocks.py) */
+	{
+		static char *admins[] = { (char *)ADMIN, NULL };
+		char **configured = cfg.impersonation_users;
+
+		cfg.impersonation_users = admins;
+		run_case("impersonate-listed", &login, impersonate_allowed);
+		cfg.impersonation_users = configured;
+		run_case("impersonate-not-listed", &plain, impersonate_refused);
+		CHECK(failures_counted("impersonate-not-listed", ADMIN) == 1 &&
+		      failures_counted("impersonate-not-listed", USER) == 1,
+		      "impersonate-not-listed: counted %lu for admin, %lu for "
+		      "alice, expected 1 and 1",
+		      failures_counted("impersonate-not-listed", ADMIN),
+		      failures_counted("impersonate-not-listed", USER));
+	}
 
 	/* LOGIN-DELAY, enforced by the monitor from its stat file */
 	cfg.login_delay = 600;
