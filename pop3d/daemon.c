@@ -31,6 +31,7 @@
 #include "pop3d/fdlimit.h"
 #include "pop3d/limits.h"
 #include "pop3d/net.h"
+#include "pop3d/sdlisten.h"
 #include "pop3d/session.h"
 #include "pop3d/tls.h"
 
@@ -56,13 +57,17 @@ on_signal(int sig)
 static const int handled_signals[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP };
 #define N_HANDLED (sizeof handled_signals / sizeof handled_signals[0])
 
-/* the plain port and the implicit-TLS port */
-#define MAX_LISTENERS 2
+/* the plain port and the implicit-TLS port, or what systemd passes
+ * (several addresses, IPv4 and IPv6 apart) */
+#define MAX_LISTENERS 16
 
 struct listener {
 	int fd;
 	unsigned port;
-	bool implicit_tls;              /* pop3_listen_tls_port */
+	bool implicit_tls;              /* pop3_listen_tls_port, "pop3s" */
+	char addr[64];                  /* for the log */
+	const char *sd_name;            /* from systemd: its LISTEN_FDNAMES
+					 * name ("" if none); NULL: ours */
 };
 
 /* What the listener knows of a running session, for its log lines. */
@@ -79,6 +84,8 @@ struct daemon {
 	char *config_file;              /* absolute: we chdir("/") */
 	struct listener listeners[MAX_LISTENERS];
 	size_t nlisteners;
+	struct sd_socket sd[MAX_LISTENERS];     /* socket activation */
+	size_t nsd;
 	struct child *children;
 	size_t nchildren, max_children;
 	sigset_t wait_mask;             /* the mask while waiting in ppoll */
@@ -186,7 +193,45 @@ listener_open(struct daemon *d, unsigned port, bool implicit_tls)
 	d->listeners[d->nlisteners++] = (struct listener){
 		.fd = fd, .port = port, .implicit_tls = implicit_tls,
 	};
+	snprintf(d->listeners[d->nlisteners - 1].addr,
+		 sizeof d->listeners[0].addr, "%s", addr);
 	return 0;
+}
+
+/* Sockets passed by systemd replace pop3_listen_addr and the ports:
+ * the socket units say where to listen. */
+static int
+daemon_listen_systemd(struct daemon *d)
+{
+	char error[256];
+	int n = sd_listen_collect(d->sd, MAX_LISTENERS, error, sizeof error);
+
+	if (n <= 0) {
+		if (n < 0)
+			fprintf(stderr, "pop3d: socket activation: %s\n",
+				error);
+		return n;
+	}
+	d->nsd = (size_t)n;
+	for (size_t i = 0; i < d->nsd; i++) {
+		struct listener *l = &d->listeners[d->nlisteners++];
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof ss;
+
+		*l = (struct listener){
+			.fd = d->sd[i].fd, .implicit_tls = d->sd[i].implicit_tls,
+			.sd_name = d->sd[i].name,
+		};
+		memset(&ss, 0, sizeof ss);
+		if (getsockname(l->fd, (struct sockaddr *)&ss, &len) == 0) {
+			net_addr_format((struct sockaddr *)&ss, len, l->addr,
+					sizeof l->addr);
+			l->port = net_addr_port((struct sockaddr *)&ss, len);
+		} else {
+			snprintf(l->addr, sizeof l->addr, "unknown");
+		}
+	}
+	return n;
 }
 
 /* Before detaching, so that every problem reaches stderr and the exit
@@ -196,7 +241,10 @@ daemon_listen(struct daemon *d)
 {
 	const struct mu_config *cfg = d->cfg;
 	bool tls_port = cfg->listen_tls_port > 0;
+	int n = daemon_listen_systemd(d);
 
+	if (n != 0)
+		return n < 0 ? -1 : 0;
 	if (cfg->listen_port == 0 && !tls_port) {
 		fprintf(stderr, "pop3d: pop3_listen_port is 0 and "
 			"pop3_listen_tls_port is unset: no port to listen "
@@ -532,11 +580,22 @@ absolute_path(const char *path)
 static void
 log_listening(const struct daemon *d)
 {
-	for (size_t i = 0; i < d->nlisteners; i++)
-		mu_log(MU_LOG_NOTICE, "listening on %s port %u%s, at most %zu "
-		       "sessions", d->cfg->listen_addr, d->listeners[i].port,
-		       d->listeners[i].implicit_tls ? " (implicit TLS)" : "",
+	for (size_t i = 0; i < d->nlisteners; i++) {
+		const struct listener *l = &d->listeners[i];
+		char from[128] = "";
+
+		if (l->sd_name != NULL)
+			snprintf(from, sizeof from, " from systemd (fd %d%s%s)",
+				 l->fd, l->sd_name[0] ? ", name " : "",
+				 l->sd_name);
+		mu_log(MU_LOG_NOTICE, "listening on %s port %u%s%s, at most %zu "
+		       "sessions", l->addr, l->port,
+		       l->implicit_tls ? " (implicit TLS)" : "", from,
 		       d->max_children);
+	}
+	if (d->nsd > 0)
+		mu_log(MU_LOG_NOTICE, "%zu listening sockets from systemd; "
+		       "pop3_listen_addr and the ports are not used", d->nsd);
 	if (d->opts->proxy_header || d->cfg->accept_haproxy == 2)
 		mu_log(MU_LOG_NOTICE, "every connection must start with a "
 		       "PROXY v2 header");

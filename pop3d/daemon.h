@@ -14,7 +14,8 @@ struct daemon_options {
 	bool proxy_header;              /* -H: as pop3_accept_haproxy = 2 */
 };
 
-/* Listen on pop3_listen_port and pop3_listen_tls_port, detach unless
+/* Listen on pop3_listen_port and pop3_listen_tls_port (or serve the
+ * sockets systemd passes, sdlisten.h), detach unless
  * foreground, serve until SIGTERM or SIGINT.  Takes cfg (heap,
  * mu_config_init'ed); it is replaced when SIGHUP re-reads the file.
  * Returns the exit status: 0 after a clean stop, 1 if a listener cannot

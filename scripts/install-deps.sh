@@ -22,6 +22,9 @@ PACKAGES=(
 	haproxy fail2ban
 	# testsuite/auth logs in with the GNU SASL command-line client
 	gsasl
+	# testsuite/daemon runs pop3d under systemd-socket-activate and
+	# checks the units of contrib/systemd with systemd-analyze verify
+	systemd
 )
 
 missing=()

@@ -200,3 +200,17 @@ def proxy_v2(src, sport, dst, dport, command=1, family=None, transport=1,
 
 def proxy_v2_local():
     return PROXY_SIG + bytes([0x20, 0x00]) + struct.pack("!H", 0)
+
+
+def wait_activator_port(port, proc):
+    """Wait until a socket activator (systemd-socket-activate, proc)
+    listens on port for the program it will start."""
+    import pop3test
+    deadline = time.monotonic() + pop3test.DEFAULT_TIMEOUT
+    while port not in pop3test._listening_ports():
+        if proc.poll() is not None:
+            raise TestFailure("systemd-socket-activate exited with %s"
+                              % proc.returncode)
+        if time.monotonic() > deadline:
+            raise TestFailure("port %d never listened" % port)
+        time.sleep(0.02)
