@@ -297,17 +297,9 @@ send_unavailable(const struct session *s, int fd)
 	char line[POP3_REPLY_MAX];
 	int len = snprintf(line, sizeof line, "-ERR [SYS/TEMP] %.400s POP3 "
 			   "service not available\r\n", s->host_id);
-	size_t done = 0;
 
-	while (len > 0 && done < (size_t)len) {
-		ssize_t n = write(fd, line + done, (size_t)len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		done += (size_t)n;
-	}
+	if (len > 0)
+		(void)mu_write_all(fd, line, (size_t)len);
 }
 
 static void

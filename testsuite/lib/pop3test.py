@@ -628,6 +628,12 @@ class Pop3Socket(_Conn):
             pass
 
 
+def run_pop3d_t(conf):
+    """pop3d -t -c conf: the CompletedProcess (bytes stdout, stderr)."""
+    return subprocess.run([POP3D, "-t", "-c", conf], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)
+
+
 def free_port(addr="127.0.0.1"):
     fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
     with socket.socket(fam, socket.SOCK_STREAM) as s:

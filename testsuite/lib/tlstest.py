@@ -52,8 +52,9 @@ import subprocess
 import time
 
 import pop3test
-from pop3test import (DEFAULT_TIMEOUT, POP3D, Pop3Daemon, Pop3Socket,
-                      TestFailure, check, free_port)
+# run_pop3d_t: the TLS tests take it from here
+from pop3test import (DEFAULT_TIMEOUT, Pop3Daemon, Pop3Socket,  # noqa: F401
+                      TestFailure, check, free_port, run_pop3d_t)
 
 _CA_TEMPLATE = """cn = "pop3d test CA"
 ca
@@ -282,8 +283,3 @@ def wait_log(path, text, count=1, timeout=DEFAULT_TIMEOUT):
             raise TestFailure("%r never appeared %d times in the log:\n%s"
                               % (text, count, log[-3000:]))
         time.sleep(0.05)
-
-
-def run_pop3d_t(conf):
-    return subprocess.run([POP3D, "-t", "-c", conf], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)

@@ -6,14 +6,12 @@ yet in a directory that does is fine and is not created; "-" and
 warning (inetd mode needs no port)."""
 import os
 import re
-import subprocess
 
 from pop3test import *
 
 
 def lint(conf):
-    r = subprocess.run([POP3D, "-t", "-c", conf], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)
+    r = run_pop3d_t(conf)
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 

@@ -3,7 +3,6 @@ home directory (~/ or %h) and popauth is a backend: virtual users have no
 home, so each of them needs popauth --mailbox, and one without is refused
 at login ([SYS/PERM]).  A template without the home draws no warning."""
 import re
-import subprocess
 
 from pop3test import *
 
@@ -11,8 +10,7 @@ WARNING = "warning: mailbox: uses the home directory"
 
 
 def lint(conf):
-    r = subprocess.run([POP3D, "-t", "-c", conf], stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, timeout=DEFAULT_TIMEOUT)
+    r = run_pop3d_t(conf)
     return r.returncode, r.stdout.decode(), r.stderr.decode()
 
 
