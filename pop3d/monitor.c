@@ -604,9 +604,11 @@ dispatch(struct monitor *m, const struct ipc_msg *msg)
 		       ipc_type_name(msg->type));
 		return -1;
 	}
-	/* one exchange at a time: nothing else while SASL runs */
+	/* one exchange at a time: nothing else while SASL runs but its own
+	 * steps, and the handover that goes before each of them (the step
+	 * that ends the exchange may log the user in) */
 	if (m->sasl_phase != SASL_IDLE && msg->type != IPC_SASL_STEP &&
-	    msg->type != IPC_SASL_CANCEL) {
+	    msg->type != IPC_SASL_CANCEL && msg->type != IPC_HANDOVER) {
 		mu_log(MU_LOG_ERR, "monitor: %s during a SASL exchange",
 		       ipc_type_name(msg->type));
 		return -1;
@@ -659,6 +661,14 @@ monitor_run(struct monitor *m)
 			break;
 		}
 		rc = dispatch(m, &msg);
+		/* What was handed over belongs to the one request it came
+		 * with.  Once that request is answered -- a failure, a
+		 * challenge, a login that took it -- it is gone: the next
+		 * request brings its own or none, and input a client sent
+		 * before a failed attempt or an STLS can never reach a
+		 * later login's transaction process (doc/security.md). */
+		if (msg.type != IPC_HANDOVER && msg.type != IPC_CLIENT)
+			privsep_drop_handover(m);
 		ipc_msg_wipe(&msg);
 		if (rc < 0)
 			break;

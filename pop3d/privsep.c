@@ -132,6 +132,15 @@ privsep_keep_handover(struct monitor *m, const struct ipc_msg *msg)
 	keep(&m->input, &m->input_len, &msg->field[1]);
 }
 
+void
+privsep_drop_handover(struct monitor *m)
+{
+	static const struct ipc_field none = { NULL, 0 };
+
+	keep(&m->transcript, &m->transcript_len, &none);
+	keep(&m->input, &m->input_len, &none);
+}
+
 /* RFC 1939 section 7: unique per greeting; the random part keeps it
  * unpredictable even when PIDs and seconds repeat. */
 static void
@@ -283,8 +292,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	if (m->logged_in)
 		auth_user_free(&m->session_user);       /* PAM: close the session */
 	sasl_done(m);
-	keep(&m->transcript, &m->transcript_len, &(struct ipc_field){ 0 });
-	keep(&m->input, &m->input_len, &(struct ipc_field){ 0 });
+	privsep_drop_handover(m);
 	/* the session's process ends as the one that served it did: the
 	 * listener logs a crash as a crash */
 	if (m->trans_signal != 0) {

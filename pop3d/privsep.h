@@ -73,8 +73,11 @@ void privsep_monitor_log_prefix(struct monitor *m);
 bool privsep_monitor_expects_client(const struct monitor *m);
 /* HANDOVER: keep the network process's telemetry records and the input
  * it read ahead (pipelined after the login command), for the transaction
- * process.  Each replaces what was kept. */
+ * process the next request may start.  Each replaces what was kept, and
+ * the monitor drops it once that request is answered, whatever the
+ * answer: it never outlives one login attempt. */
 void privsep_keep_handover(struct monitor *m, const struct ipc_msg *msg);
+void privsep_drop_handover(struct monitor *m);
 /* Set by SIGTERM: the session is to end. */
 const volatile sig_atomic_t *privsep_stop_flag(void);
 

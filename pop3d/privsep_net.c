@@ -30,10 +30,12 @@ send_or_end(struct session *s, enum ipc_type type, unsigned n,
 	return PRIVSEP_REFUSED;
 }
 
-/* What a transaction process started by this request would need: the
- * transcript so far (telemetry_dir), and the commands the client sent
+/* What a transaction process started by the next request would need:
+ * the transcript so far (telemetry_dir), and the commands the client sent
  * after the login command (RFC 2449 PIPELINING), which are its to answer
- * if the login succeeds -- and ours if not, so we keep them too. */
+ * if the login succeeds -- and ours if not, so we keep them too.  The
+ * monitor holds it for that one request only: sending nothing means
+ * "nothing read ahead", never "the same as last time". */
 static enum privsep_verdict
 send_handover(struct session *s)
 {
@@ -130,8 +132,9 @@ request(struct session *s, enum ipc_type type, unsigned n,
 
 	/* Replies still buffered stay so (the monitor is not the client:
 	 * the flush comes when we wait for the client, or with the first
-	 * output of the transaction process -- one write for a burst). */
-	if (send_handover(s) == PRIVSEP_END)
+	 * output of the transaction process -- one write for a burst).
+	 * A cancel cannot log anyone in: nothing to hand over. */
+	if (type != IPC_SASL_CANCEL && send_handover(s) == PRIVSEP_END)
 		return PRIVSEP_END;
 	v = send_or_end(s, type, n, f);
 	if (v == PRIVSEP_END)
