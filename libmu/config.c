@@ -17,6 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "cidr.h"
 #include "util.h"
 
 /* A config line longer than this is refused rather than split or truncated:
@@ -358,6 +359,22 @@ parse_haproxy(const struct mu_directive *d, const char *text, void *field,
 	return 0;
 }
 
+/* A list value of only blanks ("  " in quotes, which the reader does not
+ * take for an empty value): the empty list where that is allowed, else
+ * -1 with *hint_r saying to USE something. */
+static int
+store_blank_list(const struct mu_directive *d, void *field, const char *use,
+		 const char **hint_r)
+{
+	if (d->empty == MU_EMPTY_UNSET) {
+		list_free(*(char ***)field);
+		*(char ***)field = NULL;
+		return 0;
+	}
+	*hint_r = hint("use %s", use);
+	return -1;
+}
+
 /* Words of TEXT, each one of CHOICES (compared case-insensitively and
  * stored as spelled in CHOICES), none twice. */
 static int
@@ -367,15 +384,8 @@ parse_choice_list(const struct mu_directive *d, const char *text,
 {
 	char **list = list_split(text);
 
-	if (list == NULL) {     /* only blanks, e.g. "  " in quotes */
-		if (d->empty == MU_EMPTY_UNSET) {
-			list_free(*(char ***)field);
-			*(char ***)field = NULL;
-			return 0;
-		}
-		*hint_r = hint("use %s", choices_text);
-		return -1;
-	}
+	if (list == NULL)
+		return store_blank_list(d, field, choices_text, hint_r);
 	for (char **w = list; *w != NULL; w++) {
 		size_t i;
 
@@ -417,6 +427,30 @@ parse_sasl(const struct mu_directive *d, const char *text, void *field,
 				 "PLAIN, LOGIN, CRAM-MD5, SCRAM-SHA-1, "
 				 "SCRAM-SHA-256, SCRAM-SHA-1-PLUS or "
 				 "SCRAM-SHA-256-PLUS", field, hint_r);
+}
+
+/* Addresses and CIDR networks (cidr.h), none twice.  Checked here, so that
+ * a typo in an access list is a FILE:LINE: error at start rather than a
+ * client let in or kept out; stored as the words, so that -t prints them
+ * as written, and turned into networks with mu_cidr_list_parse by the
+ * code that matches clients. */
+static int
+parse_cidr_list(const struct mu_directive *d, const char *text, void *field,
+		const char **hint_r)
+{
+	char **list = list_split(text);
+	struct mu_cidr *nets;
+	size_t count;
+
+	if (list == NULL)
+		return store_blank_list(d, field, "addresses or CIDR networks, "
+					"e.g. 127.0.0.1 ::1 10.0.0.0/8", hint_r);
+	if (mu_cidr_list_parse(list, &nets, &count, hint_r) < 0) {
+		list_free(list);
+		return -1;
+	}
+	free(nets);
+	return list_store(list, field, hint_r);
 }
 
 /* ---------------------------------------------------------------- table */
@@ -461,6 +495,9 @@ const struct mu_directive mu_directives[] = {
 	  YES, MU_EMPTY_ERROR, NULL },
 	{ "pop3_accept_haproxy", MU_CFG_UINT, OFF(accept_haproxy), "0", 0, 2,
 	  YES, MU_EMPTY_ERROR, parse_haproxy },
+	/* checked now; the listener matches proxies against it later */
+	{ "pop3_haproxy_trusted", MU_CFG_LIST, OFF(haproxy_trusted),
+	  "127.0.0.1 ::1", 0, 0, NO, MU_EMPTY_ERROR, parse_cidr_list },
 	{ "pop3_fd_limit", MU_CFG_ULONG, OFF(fd_limit), "0", 0, 0, YES,
 	  MU_EMPTY_ERROR, NULL },
 	{ "pop3_cmd_debug", MU_CFG_UINT, OFF(cmd_debug), "0", 0, 2, YES,
@@ -507,6 +544,19 @@ const struct mu_directive mu_directives[] = {
 	  MU_EMPTY_UNSET, NULL },
 	{ "lock_timeout", MU_CFG_DURATION, OFF(lock_timeout), "30s", 0, 0, YES,
 	  MU_EMPTY_ERROR, NULL },
+	/* checked now; sessions, the listener and mu-sieve use them later */
+	{ "mail_privileged_group", MU_CFG_STRING, OFF(mail_privileged_group),
+	  "mail", 0, 0, NO, MU_EMPTY_STRING, NULL },
+	{ "login_timeout", MU_CFG_DURATION, OFF(login_timeout), "1 minute", 0,
+	  0, NO, MU_EMPTY_ERROR, NULL },
+	{ "prelogin_per_addr", MU_CFG_UINT, OFF(prelogin_per_addr), "10", 0, 0,
+	  NO, MU_EMPTY_ERROR, NULL },
+	{ "pid_file", MU_CFG_STRING, OFF(pid_file), NULL, 0, 0, NO,
+	  MU_EMPTY_UNSET, NULL },
+	{ "deny_from", MU_CFG_LIST, OFF(deny_from), "", 0, 0, NO,
+	  MU_EMPTY_UNSET, parse_cidr_list },
+	{ "allow_from", MU_CFG_LIST, OFF(allow_from), "", 0, 0, NO,
+	  MU_EMPTY_UNSET, parse_cidr_list },
 };
 
 const size_t mu_directive_count = sizeof mu_directives / sizeof *mu_directives;
@@ -541,6 +591,8 @@ type_expects(const struct mu_directive *d)
 	case MU_CFG_BOOL:
 		return "yes or no";
 	case MU_CFG_LIST:
+		if (d->parse == parse_cidr_list)
+			return "addresses or CIDR networks";
 		return "a list of words";
 	case MU_CFG_TLS_PROTO:
 		return "tls1.0, tls1.1, tls1.2 or tls1.3";

@@ -30,6 +30,7 @@ struct mu_config {
 	char *certificate_passwd;
 	enum mu_tls_proto tls_min_proto;
 	unsigned accept_haproxy;        /* 0 or 2 */
+	char **haproxy_trusted;         /* addresses, CIDR networks (cidr.h) */
 	unsigned long fd_limit;
 	unsigned cmd_debug;             /* 0, 1, 2 */
 	char *log_file;
@@ -54,6 +55,14 @@ struct mu_config {
 	char **impersonation_users;
 	char *telemetry_dir;
 	unsigned lock_timeout;
+	char *mail_privileged_group;    /* "" : never */
+	unsigned login_timeout;         /* 0: no limit */
+	unsigned prelogin_per_addr;     /* 0: no limit */
+	char *pid_file;
+	/* client address ACL: addresses and CIDR networks (mu_cidr_list_parse
+	 * turns them into what mu_cidr_list_match_* take) */
+	char **deny_from;
+	char **allow_from;
 
 	/* bookkeeping: which directives the file set, by table index */
 	bool *explicit_set;

@@ -24,6 +24,11 @@ SAMPLE_VALUES = {
     "login_delay": "300", "mail_user": "nobody",
     "impersonation_users": "admin", "running_identity": "nobody",
     "pop3_cmd_debug": "1", "pop3_fd_limit": "1024",
+    "pop3_haproxy_trusted": "10.0.0.0/8 ::1",
+    "mail_privileged_group": "users",
+    "login_timeout": "30", "prelogin_per_addr": "3",
+    "pid_file": "/run/pop3d.pid", "deny_from": "192.0.2.7",
+    "allow_from": "127.0.0.1 ::1",
 }
 
 

@@ -38,6 +38,11 @@ check_defaults(const struct mu_config *c, const char *when)
 	UNSET(certificate_passwd);
 	NUM(tls_min_proto, MU_TLS1_2);
 	NUM(accept_haproxy, 0);
+	CHECK(c->haproxy_trusted != NULL && c->haproxy_trusted[0] != NULL &&
+	      strcmp(c->haproxy_trusted[0], "127.0.0.1") == 0 &&
+	      c->haproxy_trusted[1] != NULL &&
+	      strcmp(c->haproxy_trusted[1], "::1") == 0 &&
+	      c->haproxy_trusted[2] == NULL, "%s: haproxy_trusted", when);
 	NUM(fd_limit, 0);
 	NUM(cmd_debug, 0);
 	STR(log_file, "-");
@@ -62,6 +67,12 @@ check_defaults(const struct mu_config *c, const char *when)
 	UNSET(impersonation_users);
 	UNSET(telemetry_dir);
 	NUM(lock_timeout, 30);
+	STR(mail_privileged_group, "mail");
+	NUM(login_timeout, 60);
+	NUM(prelogin_per_addr, 10);
+	UNSET(pid_file);
+	UNSET(deny_from);
+	UNSET(allow_from);
 	for (size_t i = 0; i < mu_directive_count; i++)
 		CHECK(!c->explicit_set[i], "%s: %s marked as set", when,
 		      mu_directives[i].name);
@@ -80,7 +91,8 @@ check_table(void)
 		{ "pop3_certificate_path", true },
 		{ "pop3_private_key_path", true },
 		{ "pop3_certificate_passwd", true }, { "tls_min_proto", true },
-		{ "pop3_accept_haproxy", true }, { "pop3_fd_limit", true },
+		{ "pop3_accept_haproxy", true },
+		{ "pop3_haproxy_trusted", false }, { "pop3_fd_limit", true },
 		{ "pop3_cmd_debug", true }, { "pop3_log_file", true },
 		{ "pop3_log_level", true }, { "running_identity", true },
 		{ "mailbox", true }, { "login_delay", true },
@@ -91,6 +103,9 @@ check_table(void)
 		{ "mail_user", true }, { "apop", true },
 		{ "sasl_mechanisms", true }, { "impersonation_users", true },
 		{ "telemetry_dir", true }, { "lock_timeout", true },
+		{ "mail_privileged_group", false }, { "login_timeout", false },
+		{ "prelogin_per_addr", false }, { "pid_file", false },
+		{ "deny_from", false }, { "allow_from", false },
 	};
 	size_t n = sizeof expected / sizeof *expected;
 

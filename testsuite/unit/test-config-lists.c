@@ -1,8 +1,13 @@
 /* Lists: space- or tab-separated words.  auth takes pam and popauth only,
  * at least one, none twice, in the order given; sasl_mechanisms takes the
  * known mechanisms in any case and stores them upper-case; an empty
- * sasl_mechanisms or impersonation_users is the NULL list. */
+ * sasl_mechanisms or impersonation_users is the NULL list.  The address
+ * lists (pop3_haproxy_trusted, deny_from, allow_from) take addresses and
+ * CIDR networks, stored as written; a bad one is an error naming it;
+ * deny_from and allow_from may be empty, pop3_haproxy_trusted may not. */
 #include "config.h"
+
+#include "libmu/cidr.h"
 
 #include "config-fixture.h"
 
@@ -66,6 +71,66 @@ main(void)
 	check_list(cfg.sasl_mechanisms, NULL, "empty sasl_mechanisms");
 	check_list(cfg.impersonation_users, NULL, "empty impersonation_users");
 	mu_config_free(&cfg);
+
+	/* address lists, and what the daemon makes of them */
+	read_good(&cfg, "pop3_haproxy_trusted = 10.0.0.0/8\t2001:DB8::/32 "
+		  "192.0.2.7\n"
+		  "deny_from = 192.0.2.66 ::ffff:198.51.100.0/120\n"
+		  "allow_from = \"0.0.0.0/0 ::/0\"  # everyone\n");
+	check_list(cfg.haproxy_trusted, (const char *const[]){ "10.0.0.0/8",
+		   "2001:DB8::/32", "192.0.2.7", NULL }, "haproxy_trusted");
+	check_list(cfg.deny_from, (const char *const[]){ "192.0.2.66",
+		   "::ffff:198.51.100.0/120", NULL }, "deny_from");
+	check_list(cfg.allow_from, (const char *const[]){ "0.0.0.0/0", "::/0",
+		   NULL }, "allow_from");
+	{
+		struct mu_cidr *nets = NULL;
+		size_t n = 0;
+		const char *error = NULL;
+
+		CHECK(mu_cidr_list_parse(cfg.deny_from, &nets, &n, &error) == 0
+		      && n == 2, "deny_from does not parse: %s", error);
+		CHECK(mu_cidr_list_match_text(nets, n, "198.51.100.9"),
+		      "deny_from misses a mapped network's IPv4 client");
+		CHECK(!mu_cidr_list_match_text(nets, n, "192.0.2.67"),
+		      "deny_from matches a neighbour");
+		free(nets);
+	}
+	mu_config_free(&cfg);
+
+	read_good(&cfg, "deny_from =\nallow_from = \"  \"\n");
+	check_list(cfg.deny_from, NULL, "empty deny_from");
+	check_list(cfg.allow_from, NULL, "blank allow_from");
+	mu_config_free(&cfg);
+
+	read_bad("pop3_haproxy_trusted = 127.0.0.1 ::1 proxy.example\n",
+		 "pop3d.conf:1: pop3_haproxy_trusted: bad list \"127.0.0.1 ::1 "
+		 "proxy.example\" (\"proxy.example\": not an IP address or "
+		 "CIDR network (host names are not resolved); use e.g. "
+		 "192.0.2.7, 10.0.0.0/8, ::1 or 2001:db8::/32)\n", 1);
+	read_bad("pop3_haproxy_trusted =\n",
+		 "pop3d.conf:1: pop3_haproxy_trusted: missing value (expected "
+		 "addresses or CIDR networks)\n", 1);
+	read_bad("pop3_haproxy_trusted = \" \"\n",
+		 "pop3d.conf:1: pop3_haproxy_trusted: bad list \" \" (use "
+		 "addresses or CIDR networks, e.g. 127.0.0.1 ::1 10.0.0.0/8)\n",
+		 1);
+	read_bad("deny_from = 10.0.0.0/8 10.1.0.0/33\n",
+		 "pop3d.conf:1: deny_from: bad list \"10.0.0.0/8 10.1.0.0/33\" "
+		 "(\"10.1.0.0/33\": prefix length above 32 for an IPv4 "
+		 "address)\n", 1);
+	read_bad("allow_from = 192.0.2.7/24\n",
+		 "pop3d.conf:1: allow_from: bad list \"192.0.2.7/24\" "
+		 "(\"192.0.2.7/24\": address bits set past the /24 prefix; "
+		 "the network is 192.0.2.0/24)\n", 1);
+	read_bad("allow_from = 2001:db8::/32 [::1]\n",
+		 "pop3d.conf:1: allow_from: bad list \"2001:db8::/32 [::1]\" "
+		 "(\"[::1]\": not an IP address or CIDR network (host names "
+		 "are not resolved); use e.g. 192.0.2.7, 10.0.0.0/8, ::1 or "
+		 "2001:db8::/32)\n", 1);
+	read_bad("deny_from = ::1 10.0.0.0/8 ::1\n",
+		 "pop3d.conf:1: deny_from: bad list \"::1 10.0.0.0/8 ::1\" "
+		 "(::1 is listed twice)\n", 1);
 
 	read_bad("auth = pam ldap\n",
 		 "pop3d.conf:1: auth: bad list \"pam ldap\" "

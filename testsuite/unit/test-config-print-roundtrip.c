@@ -51,6 +51,11 @@ round_trip(const struct mu_config *cfg, const char *what)
 	CHECK(back.listen_tls_port == cfg->listen_tls_port, "%s: tls port",
 	      what);
 	CHECK(back.conn_timeout == cfg->conn_timeout, "%s: timeout", what);
+	CHECK(strcmp(back.mail_privileged_group,
+		     cfg->mail_privileged_group) == 0,
+	      "%s: mail_privileged_group", what);
+	CHECK((back.pid_file == NULL) == (cfg->pid_file == NULL),
+	      "%s: pid_file", what);
 	free(first);
 	free(second);
 	mu_config_free(&back);
@@ -91,7 +96,10 @@ main(void)
 		"pop3_log_file = -", "running_identity =",
 		"mailbox = mbox:/var/mail/%u", "expire =", "auth = pam",
 		"apop = yes", "sasl_mechanisms =", "impersonation_users =",
-		"lock_timeout = 30", NULL
+		"lock_timeout = 30", "pop3_haproxy_trusted = 127.0.0.1 ::1",
+		"mail_privileged_group = mail", "login_timeout = 60",
+		"prelogin_per_addr = 10", "pid_file =", "deny_from =",
+		"allow_from =", NULL
 	};
 	for (size_t i = 0; default_lines[i] != NULL; i++)
 		CHECK(has_line(text, default_lines[i]), "no line \"%s\" in\n%s",
@@ -118,6 +126,7 @@ main(void)
 		  "pop3_certificate_passwd = \"#secret \\\" \\\\ pa#ss\"\n"
 		  "tls_min_proto = tls1.3\n"
 		  "pop3_accept_haproxy = 2\n"
+		  "pop3_haproxy_trusted = 10.0.0.0/8 2001:DB8::/32\n"
 		  "pop3_fd_limit = 4096\n"
 		  "pop3_cmd_debug = 1\n"
 		  "pop3_log_file = /var/log/pop3d.log\n"
@@ -139,7 +148,13 @@ main(void)
 		  "sasl_mechanisms = scram-sha-256 plain\n"
 		  "impersonation_users = \"admin #root\"\n"
 		  "telemetry_dir = /var/lib/pop3d/telemetry\n"
-		  "lock_timeout = 0\n");
+		  "lock_timeout = 0\n"
+		  "mail_privileged_group =\n"
+		  "login_timeout = 2 minutes\n"
+		  "prelogin_per_addr = 0\n"
+		  "pid_file = /run/pop3d.pid\n"
+		  "deny_from = 192.0.2.7 ::ffff:198.51.100.0/120\n"
+		  "allow_from = 0.0.0.0/0 ::/0\n");
 	text = print_to_string(&cfg);
 	CHECK(has_line(text, "pop3_conn_timeout = 600"), "duration:\n%s", text);
 	CHECK(has_line(text, "host_id = \"  padded.example \""), "quoted:\n%s",
@@ -153,6 +168,13 @@ main(void)
 	CHECK(has_line(text, "pop3_listen_tls_port = 0"), "tls port 0:\n%s",
 	      text);
 	CHECK(has_line(text, "expire = 0"), "expire 0:\n%s", text);
+	/* addresses as written, not as inet_ntop would put them */
+	CHECK(has_line(text, "pop3_haproxy_trusted = 10.0.0.0/8 2001:DB8::/32"),
+	      "address list:\n%s", text);
+	CHECK(has_line(text, "mail_privileged_group ="), "empty group:\n%s",
+	      text);
+	CHECK(has_line(text, "login_timeout = 120"), "login_timeout:\n%s",
+	      text);
 	free(text);
 	round_trip(&cfg, "every directive set");
 	mu_config_free(&cfg);

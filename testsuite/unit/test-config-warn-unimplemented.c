@@ -18,7 +18,7 @@ collect(const char *name, void *ctx)
 static const char *const set_in_file[] = {
 	"expire", "mailbox", "pop3_support_tls", "auth", "lock_timeout",
 	"pop3_listen_tls_port", "pop3_accept_haproxy", "stat_file",
-	"login_delay", "sasl_mechanisms", NULL,
+	"login_delay", "sasl_mechanisms", "deny_from", "pid_file", NULL,
 };
 
 static bool
@@ -41,7 +41,8 @@ main(void)
 		  "pop3_support_tls = no\nauth = popauth\n"
 		  "lock_timeout = 5s\npop3_listen_tls_port =\n"
 		  "pop3_accept_haproxy = 0\nstat_file = /tmp/x.db\n"
-		  "login_delay = 0\nsasl_mechanisms = PLAIN\n");
+		  "login_delay = 0\nsasl_mechanisms = PLAIN\n"
+		  "deny_from = 192.0.2.7\npid_file = /run/pop3d.pid\n");
 	mu_config_warn_unimplemented(&cfg, collect, warned);
 	/* what the table says is not built yet, in table order (the set
 	 * shrinks as features land; the implemented ones never appear) */
