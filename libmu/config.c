@@ -497,7 +497,7 @@ const struct mu_directive mu_directives[] = {
 	  YES, MU_EMPTY_ERROR, parse_haproxy },
 	/* checked now; the listener matches proxies against it later */
 	{ "pop3_haproxy_trusted", MU_CFG_LIST, OFF(haproxy_trusted),
-	  "127.0.0.1 ::1", 0, 0, NO, MU_EMPTY_ERROR, parse_cidr_list },
+	  "127.0.0.1 ::1", 0, 0, YES, MU_EMPTY_ERROR, parse_cidr_list },
 	{ "pop3_fd_limit", MU_CFG_ULONG, OFF(fd_limit), "0", 0, 0, YES,
 	  MU_EMPTY_ERROR, NULL },
 	{ "pop3_cmd_debug", MU_CFG_UINT, OFF(cmd_debug), "0", 0, 2, YES,
@@ -548,14 +548,14 @@ const struct mu_directive mu_directives[] = {
 	{ "mail_privileged_group", MU_CFG_STRING, OFF(mail_privileged_group),
 	  "mail", 0, 0, NO, MU_EMPTY_STRING, NULL },
 	{ "login_timeout", MU_CFG_DURATION, OFF(login_timeout), "1 minute", 0,
-	  0, NO, MU_EMPTY_ERROR, NULL },
+	  0, YES, MU_EMPTY_ERROR, NULL },
 	{ "prelogin_per_addr", MU_CFG_UINT, OFF(prelogin_per_addr), "10", 0, 0,
-	  NO, MU_EMPTY_ERROR, NULL },
+	  YES, MU_EMPTY_ERROR, NULL },
 	{ "pid_file", MU_CFG_STRING, OFF(pid_file), NULL, 0, 0, NO,
 	  MU_EMPTY_UNSET, NULL },
-	{ "deny_from", MU_CFG_LIST, OFF(deny_from), "", 0, 0, NO,
+	{ "deny_from", MU_CFG_LIST, OFF(deny_from), "", 0, 0, YES,
 	  MU_EMPTY_UNSET, parse_cidr_list },
-	{ "allow_from", MU_CFG_LIST, OFF(allow_from), "", 0, 0, NO,
+	{ "allow_from", MU_CFG_LIST, OFF(allow_from), "", 0, 0, YES,
 	  MU_EMPTY_UNSET, parse_cidr_list },
 };
 

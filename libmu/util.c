@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 #include <unistd.h>
 
@@ -299,4 +300,18 @@ mu_test_kill_point(void)
 	}
 	if (kill_after > 0 && ++steps >= kill_after)
 		raise(SIGKILL);
+}
+
+int
+mu_ms_left(const struct timespec *start, long long limit_ms)
+{
+	struct timespec now;
+	long long spent;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	spent = (now.tv_sec - start->tv_sec) * 1000LL +
+		(now.tv_nsec - start->tv_nsec) / 1000000;
+	if (spent >= limit_ms)
+		return 0;
+	return limit_ms - spent > 86400000 ? 86400000 : (int)(limit_ms - spent);
 }

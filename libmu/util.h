@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 /* Allocation that cannot return NULL: on exhaustion the process logs and
  * exits (a forked session child; the mailbox is untouched until commit). */
@@ -56,5 +57,10 @@ bool mu_header_is(const char *line, size_t len, const char *name);
  * link, ftruncate, unlink) of a commit, a recovery or an append, in any
  * mailbox driver.  Drivers call it after each such step. */
 void mu_test_kill_point(void);
+
+/* Milliseconds left of a limit of limit_ms counted from *start
+ * (CLOCK_MONOTONIC): 0 when it has passed, at most one day so that it
+ * fits a poll() timeout. */
+int mu_ms_left(const struct timespec *start, long long limit_ms);
 
 #endif

@@ -2,8 +2,10 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libmu/log.h"
 #include "libmu/url.h"
@@ -105,4 +107,16 @@ conf_warn_unimplemented(const struct mu_config *cfg)
 {
 	mu_config_warn_unimplemented(cfg, warn_one,
 				     (void *)(cfg->file ? cfg->file : "config"));
+}
+
+const char *
+conf_host_id(const struct mu_config *cfg, char *buf, size_t size)
+{
+	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
+		snprintf(buf, size, "%s", cfg->host_id);
+	else if (gethostname(buf, size - 1) < 0)
+		snprintf(buf, size, "localhost");
+	else
+		buf[size - 1] = '\0';
+	return buf;
 }

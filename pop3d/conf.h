@@ -22,6 +22,10 @@ int conf_load(struct mu_config *cfg, const char *file, bool explicit_file,
 /* The line where file sets directive name, 0 if it does not. */
 unsigned conf_directive_line(const char *file, const char *name);
 
+/* host_id, or the system's host name when it is unset: into buf,
+ * which is returned. */
+const char *conf_host_id(const struct mu_config *cfg, char *buf, size_t size);
+
 /* Log one warning per directive set in the file whose feature is not
  * built yet: accepted, never silently ignored. */
 void conf_warn_unimplemented(const struct mu_config *cfg);

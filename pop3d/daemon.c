@@ -26,10 +26,12 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/access.h"
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
 #include "pop3d/fdlimit.h"
 #include "pop3d/limits.h"
+#include "pop3d/listenerlink.h"
 #include "pop3d/net.h"
 #include "pop3d/sdlisten.h"
 #include "pop3d/session.h"
@@ -70,12 +72,19 @@ struct listener {
 					 * name ("" if none); NULL: ours */
 };
 
-/* What the listener knows of a running session, for its log lines. */
+/* What the listener knows of a running session: for its log lines, and
+ * for prelogin_per_addr (listenerlink.h). */
 struct child {
 	pid_t pid;
 	char client[SESSION_CLIENT_MAX];
 	unsigned port;
 	struct timespec started;
+	int link_fd;                    /* -1 once the session's end closed */
+	/* the client's own address is known: at once, or with PROXY v2
+	 * once the session tells us the header's (until then client is
+	 * the proxy's, which counts against nobody) */
+	bool address_known;
+	bool logged_in;
 };
 
 struct daemon {
@@ -88,6 +97,7 @@ struct daemon {
 	size_t nsd;
 	struct child *children;
 	size_t nchildren, max_children;
+	struct pollfd *pfd;             /* listeners, then children's links */
 	sigset_t wait_mask;             /* the mask while waiting in ppoll */
 	sigset_t child_mask;            /* the mask a session starts with */
 };
@@ -299,6 +309,14 @@ child_log_end(const struct child *c, int status)
 }
 
 static void
+child_forget(struct daemon *d, struct child *c)
+{
+	if (c->link_fd >= 0)
+		close(c->link_fd);
+	*c = d->children[--d->nchildren];
+}
+
+static void
 children_reap(struct daemon *d)
 {
 	pid_t pid;
@@ -310,7 +328,7 @@ children_reap(struct daemon *d)
 		if (c == NULL)
 			continue;
 		child_log_end(c, status);
-		*c = d->children[--d->nchildren];
+		child_forget(d, c);
 	}
 }
 
@@ -325,6 +343,11 @@ static void
 child_run(struct daemon *d, int fd, const struct session_conn *conn)
 {
 	struct session_conn c = *conn;
+
+	/* the other sessions' links are the listener's, never ours */
+	for (size_t i = 0; i < d->nchildren; i++)
+		if (d->children[i].link_fd >= 0)
+			close(d->children[i].link_fd);
 
 	/* the session must not inherit the listener's handlers or mask;
 	 * session_run() installs its own for SIGTERM */
@@ -345,18 +368,42 @@ child_run(struct daemon *d, int fd, const struct session_conn *conn)
 }
 
 /* Answer a connection that gets no session, without ever waiting for
- * it: the listener must not block on a client it is turning away.  On
- * the TLS port a plaintext line would only be noise in a handshake. */
+ * it: the listener must not block on a client it is turning away.  The
+ * text is an RFC 2449 response code, then what happened; the host_id
+ * comes between them, as in every refusal of a connection. */
 static void
-refuse(int fd, const struct listener *l)
+refuse(const struct daemon *d, int fd, const struct listener *l,
+       const char *code, const char *what)
 {
-	static const char too_many[] =
-		"-ERR [SYS/TEMP] too many connections\r\n";
+	char host[SESSION_HOST_ID_MAX], text[POP3_REPLY_MAX];
 
-	if (!l->implicit_tls)
-		(void)send(fd, too_many, sizeof too_many - 1,
-			   MSG_DONTWAIT | MSG_NOSIGNAL);
+	conf_host_id(d->cfg, host, sizeof host);
+	snprintf(text, sizeof text, "%s %.400s %s", code, host, what);
+	access_refuse(fd, l->implicit_tls, text);
 	close(fd);
+}
+
+/* Sessions from address that have not logged in yet. */
+static size_t
+count_prelogin(const struct daemon *d, const char *address)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nchildren; i++) {
+		const struct child *c = &d->children[i];
+
+		if (c->address_known && !c->logged_in &&
+		    strcmp(c->client, address) == 0)
+			n++;
+	}
+	return n;
+}
+
+static bool
+prelogin_full(const struct daemon *d, const char *address)
+{
+	return d->cfg->prelogin_per_addr > 0 &&
+		count_prelogin(d, address) >= d->cfg->prelogin_per_addr;
 }
 
 static void
@@ -372,7 +419,7 @@ accept_one(struct daemon *d, const struct listener *l)
 	char label[SESSION_CLIENT_MAX + 32];
 	struct child *c;
 	pid_t pid;
-	int fd;
+	int fd, link[2];
 
 	fd = accept4(l->fd, (struct sockaddr *)&ss, &len, SOCK_CLOEXEC);
 	if (fd < 0) {
@@ -397,11 +444,40 @@ accept_one(struct daemon *d, const struct listener *l)
 	conn.client_port = net_addr_port((struct sockaddr *)&ss, len);
 	client_label(conn.client, conn.client_port, label, sizeof label);
 
+	/* Who may talk to us at all, before anything is read.  With PROXY
+	 * v2 the peer is a proxy, which must be one we trust: a client
+	 * that reaches the port directly must not name its own address.
+	 * The ACL then applies to the header's address (the session's
+	 * monitor asks us, listenerlink.h). */
+	if (conn.proxy_v2 && !access_proxy_trusted(d->cfg,
+						   (struct sockaddr *)&ss, len)) {
+		close(fd);
+		mu_log(MU_LOG_NOTICE, "%s refused: not in pop3_haproxy_trusted, "
+		       "it may not send a PROXY v2 header; closed without "
+		       "greeting", label);
+		return;
+	}
+	if (!conn.proxy_v2 && !access_client_allowed(d->cfg,
+						     (struct sockaddr *)&ss,
+						     len)) {
+		refuse(d, fd, l, "[SYS/PERM]", "access denied");
+		mu_log(MU_LOG_NOTICE, "%s refused: access denied (deny_from, "
+		       "allow_from)", label);
+		return;
+	}
 	children_reap(d);       /* count only sessions still alive */
 	if (d->nchildren >= d->max_children) {
-		refuse(fd, l);
+		refuse(d, fd, l, "[SYS/TEMP]", "too many connections");
 		mu_log(MU_LOG_NOTICE, "%s refused: %zu sessions running "
 		       "(the limit)", label, d->nchildren);
+		return;
+	}
+	if (!conn.proxy_v2 && prelogin_full(d, conn.client)) {
+		refuse(d, fd, l, "[SYS/TEMP]",
+		       "too many connections from your address");
+		mu_log(MU_LOG_NOTICE, "%s refused: %u sessions from this "
+		       "address not logged in yet (prelogin_per_addr)", label,
+		       d->cfg->prelogin_per_addr);
 		return;
 	}
 	if (l->implicit_tls && !tls_server_ready()) {
@@ -412,23 +488,69 @@ accept_one(struct daemon *d, const struct listener *l)
 		return;
 	}
 
+	if (listener_link_pair(link) < 0) {
+		mu_log(MU_LOG_ERR, "%s socketpair: %s", label, strerror(errno));
+		refuse(d, fd, l, "[SYS/TEMP]", "POP3 service not available");
+		return;
+	}
 	fflush(NULL);           /* no buffered output twice */
 	pid = fork();
 	if (pid < 0) {
 		mu_log(MU_LOG_ERR, "%s fork: %s", label, strerror(errno));
-		refuse(fd, l);
+		close(link[0]);
+		close(link[1]);
+		refuse(d, fd, l, "[SYS/TEMP]", "POP3 service not available");
 		return;
 	}
-	if (pid == 0)
+	if (pid == 0) {
+		close(link[0]);
+		conn.link_fd = link[1];
 		child_run(d, fd, &conn);
+	}
 	close(fd);
+	close(link[1]);
 	c = &d->children[d->nchildren++];
 	c->pid = pid;
 	snprintf(c->client, sizeof c->client, "%s", conn.client);
 	c->port = conn.client_port;
+	c->link_fd = link[0];
+	c->address_known = !conn.proxy_v2;
+	c->logged_in = false;
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	mu_log(MU_LOG_DEBUG, "%s session %ld started%s", label, (long)pid,
 	       l->implicit_tls ? " (implicit TLS)" : "");
+}
+
+/* A session says something (listenerlink.h): it logged in, or it has
+ * read a PROXY v2 header and asks whether its client, known only now,
+ * may go on -- the address ACL and prelogin_per_addr, which a direct
+ * connection met at accept. */
+static void
+child_link_event(struct daemon *d, struct child *c)
+{
+	char address[LISTENER_LINK_ADDR_MAX + 1];
+	bool admit;
+
+	switch (listener_link_read(c->link_fd, address, sizeof address)) {
+	case LINK_NONE:
+		return;
+	case LINK_CLOSED:
+		close(c->link_fd);
+		c->link_fd = -1;
+		return;
+	case LINK_LOGGED_IN:
+		c->logged_in = true;
+		return;
+	case LINK_ADDRESS:
+		break;
+	}
+	/* a refusal is the session's to log: it knows the client's port */
+	admit = !prelogin_full(d, address);
+	if (admit) {
+		snprintf(c->client, sizeof c->client, "%s", address);
+		c->address_known = true;
+	}
+	listener_link_answer(c->link_fd, admit);
 }
 
 /* ---- SIGHUP ---- */
@@ -552,7 +674,7 @@ daemon_stop(struct daemon *d)
 				if (c == NULL)
 					continue;
 				child_log_end(c, status);
-				*c = d->children[--d->nchildren];
+				child_forget(d, c);
 			}
 			break;
 		}
@@ -626,6 +748,7 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		return 1;
 	}
 	d.children = mu_xcalloc(d.max_children, sizeof *d.children);
+	d.pfd = mu_xcalloc(MAX_LISTENERS + d.max_children, sizeof *d.pfd);
 	log_listening(&d);
 
 	sigemptyset(&blocked);
@@ -642,19 +765,30 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		sigaction(handled_signals[i], &sa, NULL);
 
 	while (!got_term) {
-		struct pollfd pfd[MAX_LISTENERS];
+		struct pollfd *pfd = d.pfd;
+		size_t nfds = d.nlisteners;
 		int r;
 
 		for (size_t i = 0; i < d.nlisteners; i++)
 			pfd[i] = (struct pollfd){
 				.fd = d.listeners[i].fd, .events = POLLIN,
 			};
-		r = ppoll(pfd, d.nlisteners, NULL, &d.wait_mask);
+		for (size_t i = 0; i < d.nchildren; i++)
+			pfd[nfds++] = (struct pollfd){
+				.fd = d.children[i].link_fd, .events = POLLIN,
+			};
+		r = ppoll(pfd, nfds, NULL, &d.wait_mask);
 		if (r < 0 && errno != EINTR) {
 			mu_log(MU_LOG_CRIT, "poll: %s", strerror(errno));
 			status = 1;
 			break;
 		}
+		/* before the children are reaped or added: the table still
+		 * lines up with the poll array (a negative fd is skipped) */
+		for (size_t i = 0; r > 0 && i < nfds - d.nlisteners; i++)
+			if (pfd[d.nlisteners + i].revents != 0 &&
+			    d.children[i].link_fd >= 0)
+				child_link_event(&d, &d.children[i]);
 		if (got_chld) {
 			got_chld = 0;
 			children_reap(&d);
@@ -671,6 +805,7 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	}
 	daemon_stop(&d);
 	free(d.children);
+	free(d.pfd);
 	free(d.config_file);
 	mu_config_free(d.cfg);
 	free(d.cfg);

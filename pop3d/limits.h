@@ -38,6 +38,11 @@
  * before they are killed. */
 #define POP3_DAEMON_STOP_GRACE_MS 5000
 
+/* login_timeout is enforced by the network process, which tells the
+ * client; the monitor ends a session that is still not logged in this
+ * much later (a network process taken over, or stuck writing) */
+#define POP3_LOGIN_TIMEOUT_GRACE_MS 5000
+
 /* Standalone mode: pause after accept() fails for lack of descriptors,
  * so a full table does not turn the listener into a busy loop. */
 #define POP3_ACCEPT_BACKOFF_MS 100

@@ -2,18 +2,22 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "libmu/settings.h"
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/access.h"
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
 #include "pop3d/fdlimit.h"
+#include "pop3d/limits.h"
 #include "pop3d/lint.h"
 #include "pop3d/net.h"
 #include "pop3d/session.h"
@@ -200,6 +204,45 @@ start_tls(const struct mu_config *cfg, bool required)
 	return 0;
 }
 
+/* inetd mode: what the listener checks at accept in -d mode, on the
+ * socket's peer, before a byte is read.  With a PROXY v2 header to come
+ * the peer is a proxy, which must be trusted; the ACL then applies to the
+ * header's address (the monitor checks it).  Not an IP peer (a pipe, a
+ * UNIX socket): local, let in. */
+static bool
+inetd_admitted(const struct mu_config *cfg, const struct session_conn *conn)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	char host[SESSION_HOST_ID_MAX], text[POP3_REPLY_MAX];
+	int r = access_peer(conn->in_fd, &ss, &len);
+
+	if (r < 0) {
+		mu_log(MU_LOG_ERR, "[client %s] getpeername: %s; closing",
+		       conn->client, strerror(errno));
+		return false;
+	}
+	if (r == 0)
+		return true;
+	if (conn->proxy_v2) {
+		if (access_proxy_trusted(cfg, (struct sockaddr *)&ss, len))
+			return true;
+		mu_log(MU_LOG_NOTICE, "[client %s port %u] refused: not in "
+		       "pop3_haproxy_trusted, it may not send a PROXY v2 "
+		       "header; closed without greeting", conn->client,
+		       conn->client_port);
+		return false;
+	}
+	if (access_client_allowed(cfg, (struct sockaddr *)&ss, len))
+		return true;
+	snprintf(text, sizeof text, "[SYS/PERM] %.400s access denied",
+		 conf_host_id(cfg, host, sizeof host));
+	access_refuse(conn->out_fd, conn->implicit_tls, text);
+	mu_log(MU_LOG_NOTICE, "[client %s port %u] refused: access denied "
+	       "(deny_from, allow_from)", conn->client, conn->client_port);
+	return false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -260,11 +303,12 @@ main(int argc, char **argv)
 			.out_fd = 1,
 			.implicit_tls = o.implicit_tls,
 			.proxy_v2 = o.proxy_header || cfg->accept_haproxy == 2,
+			.link_fd = -1,
 		};
 
 		net_peer_name(0, conn.client, sizeof conn.client,
 			      &conn.client_port);
-		status = session_run(cfg, &conn);
+		status = inetd_admitted(cfg, &conn) ? session_run(cfg, &conn) : 1;
 		mu_config_free(cfg);
 		free(cfg);
 	}

@@ -15,6 +15,8 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/access.h"
+#include "pop3d/listenerlink.h"
 #include "pop3d/logindelay.h"
 #include "pop3d/monitor.h"
 #include "pop3d/privsep.h"
@@ -432,6 +434,8 @@ attempt_login(struct monitor *m)
 	m->at.authenticated = false;
 	memset(&m->at.user, 0, sizeof m->at.user);
 	m->logged_in = true;
+	/* it no longer counts against prelogin_per_addr */
+	listener_link_logged_in(m->link_fd);
 	const char *f[1] = { m->session_user.name };
 	if (ipc_send_strs(m->ctl_fd, IPC_OK, 1, f, &error) < 0) {
 		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
@@ -449,6 +453,44 @@ is_ip_address(const char *text)
 
 	return inet_pton(AF_INET, text, buf) == 1 ||
 		inet_pton(AF_INET6, text, buf) == 1;
+}
+
+int
+monitor_hello(struct monitor *m)
+{
+	const char *hello[2] = { m->apop_timestamp, m->mechanisms };
+	const char *error;
+
+	if (ipc_send_strs(m->ctl_fd, IPC_HELLO, 2, hello, &error) < 0) {
+		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
+		return -1;
+	}
+	return 0;
+}
+
+/* The client a PROXY v2 header named: the checks a direct connection met
+ * at accept (deny_from and allow_from; prelogin_per_addr, which only the
+ * listener can count), then the greeting may go. */
+static int
+admit_client(struct monitor *m)
+{
+	char text[POP3_REPLY_MAX];
+
+	if (!access_client_allowed_text(m->cfg, m->client)) {
+		mu_log(MU_LOG_NOTICE, "refused: access denied (deny_from, "
+		       "allow_from)");
+		snprintf(text, sizeof text, "[SYS/PERM] %s access denied",
+			 m->host_id);
+		return monitor_fail(m, text, true);
+	}
+	if (!listener_link_admit(m->link_fd, m->client)) {
+		mu_log(MU_LOG_NOTICE, "refused: too many sessions from this "
+		       "address not logged in yet (prelogin_per_addr)");
+		snprintf(text, sizeof text, "[SYS/TEMP] %s too many "
+			 "connections from your address", m->host_id);
+		return monitor_fail(m, text, true);
+	}
+	return monitor_hello(m);
 }
 
 static int
@@ -484,7 +526,7 @@ handle_client(struct monitor *m, const struct ipc_msg *msg)
 	snprintf(m->client, sizeof m->client, "%s", addr);
 	m->client_port = (unsigned)p;
 	privsep_monitor_log_prefix(m);
-	return 0;
+	return admit_client(m);
 }
 
 /* Every login request (PASS, APOP, a new SASL_START) starts here: the
@@ -638,23 +680,43 @@ dispatch(struct monitor *m, const struct ipc_msg *msg)
 	}
 }
 
+/* How long the monitor waits for the next request: login_timeout is the
+ * network process's to enforce (it tells the client why), but one taken
+ * over must not keep a session open past it, so the monitor ends the
+ * session itself a little later.  -1: no limit; 0: the time is up. */
+static int
+request_wait_ms(const struct monitor *m)
+{
+	if (m->cfg->login_timeout == 0)
+		return -1;
+	return mu_ms_left(&m->started, (long long)m->cfg->login_timeout * 1000 +
+			  POP3_LOGIN_TIMEOUT_GRACE_MS);
+}
+
 int
 monitor_run(struct monitor *m)
 {
 	static struct ipc_msg msg;
 	const char *error;
-	const char *hello[2] = { m->apop_timestamp, m->mechanisms };
 
-	if (ipc_send_strs(m->ctl_fd, IPC_HELLO, 2, hello, &error) < 0) {
-		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
+	/* with PROXY v2, once the client is known (handle_client) */
+	if (!m->proxy_v2 && monitor_hello(m) < 0)
 		return 1;
-	}
 	while (!m->logged_in) {
-		int rc = ipc_recv(m->ctl_fd, &msg, -1, privsep_stop_flag(),
-				  &error);
+		int wait_ms = request_wait_ms(m);
+		int rc = wait_ms == 0 ? -1 :
+			ipc_recv(m->ctl_fd, &msg, wait_ms, privsep_stop_flag(),
+				 &error);
 
 		if (rc == 0)
 			break;          /* the session is over before login */
+		if (rc < 0 && !*privsep_stop_flag() &&
+		    request_wait_ms(m) == 0) {
+			mu_log(MU_LOG_NOTICE, "monitor: no login within "
+			       "login_timeout (%u s); ending the session",
+			       m->cfg->login_timeout);
+			break;
+		}
 		if (rc < 0) {
 			if (!*privsep_stop_flag())
 				mu_log(MU_LOG_ERR, "monitor: receive: %s", error);

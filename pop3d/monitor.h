@@ -61,6 +61,7 @@ struct monitor {
 	unsigned client_port;
 	struct timespec started;        /* the session's, CLOCK_MONOTONIC */
 	bool proxy_v2;                  /* a CLIENT message comes first */
+	int link_fd;                    /* to the listener; -1: none */
 	bool client_final;              /* no CLIENT message accepted any more */
 	char log_prefix[SESSION_CLIENT_MAX + 96];
 	/* HANDOVER: for the transaction process */
@@ -97,6 +98,9 @@ struct monitor {
 /* Serve the network process until it goes away; returns the exit status
  * of the session. */
 int monitor_run(struct monitor *m);
+
+/* HELLO: the APOP timestamp and the SASL mechanisms.  0, or -1 (logged). */
+int monitor_hello(struct monitor *m);
 
 /* ---- shared by monitor.c and sasl.c ---- */
 

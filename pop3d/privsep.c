@@ -254,6 +254,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	m->client_port = s->client_port;
 	m->started = s->started;
 	m->proxy_v2 = conn->proxy_v2;
+	m->link_fd = conn->link_fd;
 	snprintf(m->host_id, sizeof m->host_id, "%s", s->host_id);
 	detach_from_client(conn);
 	privsep_monitor_log_prefix(m);
@@ -339,11 +340,11 @@ network_identity(const struct mu_config *cfg, struct identity *id,
 	return 0;
 }
 
-static int
-receive_hello(struct session *s)
+int
+privsep_receive_hello(struct session *s)
 {
 	static struct ipc_msg msg;
-	const char *error, *ts, *mechs;
+	const char *error, *ts, *mechs, *text;
 	int rc = ipc_recv(s->monitor_fd, &msg, HELLO_TIMEOUT_MS,
 			  &session_stop_requested, &error);
 
@@ -351,6 +352,12 @@ receive_hello(struct session *s)
 		mu_log(MU_LOG_ERR, "no HELLO from the monitor: %s",
 		       rc == 0 ? "it is gone" : error);
 		return -1;
+	}
+	/* the client a PROXY v2 header named is turned away */
+	text = ipc_field_str(&msg, 0, 255);
+	if (msg.type == IPC_FAIL && msg.nfields == 2 && text != NULL) {
+		snprintf(s->refusal, sizeof s->refusal, "%s", text);
+		return 1;
 	}
 	ts = ipc_field_str(&msg, 0, sizeof s->apop_timestamp - 1);
 	mechs = ipc_field_str(&msg, 1, sizeof s->sasl_mechanisms - 1);
@@ -408,9 +415,12 @@ privsep_split(struct session *s, const struct session_conn *conn)
 		monitor_main(s, conn, ctl[0], data[1], pid);
 	}
 
-	/* the network process */
+	/* the network process: the listener's link is the monitor's alone,
+	 * so that nothing parsing client input can claim a login there */
 	close(ctl[0]);
 	close(data[1]);
+	if (conn->link_fd >= 0)
+		close(conn->link_fd);
 	default_signals_for_child();
 	if (do_switch) {
 		if (identity_switch(&id, IDENTITY_GROUPS_ONE, &error) < 0) {
@@ -423,7 +433,9 @@ privsep_split(struct session *s, const struct session_conn *conn)
 	die_with_parent(parent);
 	s->monitor_fd = ctl[1];
 	s->data_fd = data[0];
-	return receive_hello(s);
+	/* with a PROXY v2 header the monitor greets us once it knows who
+	 * the client is (privsep_send_client) */
+	return conn->proxy_v2 ? 0 : privsep_receive_hello(s) == 0 ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- transaction */
@@ -532,6 +544,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 
 		close(st[0]);
 		close(m->ctl_fd);
+		if (m->link_fd >= 0)
+			close(m->link_fd);
 		default_signals_for_child();
 		transaction_run(&ts);
 	}

@@ -36,8 +36,14 @@ enum privsep_verdict {
 	PRIVSEP_END,            /* the session must end */
 };
 
-/* After a PROXY v2 header: tell the monitor the client's address. */
+/* After a PROXY v2 header: tell the monitor the client's address and
+ * wait for its HELLO.  0 go on; 1 the client is turned away (the reply,
+ * s->refusal, is written; the session ends); -1 error (logged). */
 int privsep_send_client(struct session *s);
+
+/* The monitor's HELLO (into s), or its refusal of the client (into
+ * s->refusal: 1).  0, 1, or -1 (logged). */
+int privsep_receive_hello(struct session *s);
 
 /* USER/PASS, APOP: ask the monitor, answer the client.  On LOGGED_IN the
  * caller returns -1 from its handler: session_run relays. */

@@ -156,11 +156,23 @@ privsep_send_client(struct session *s)
 {
 	char port[16];
 	struct ipc_field f[2];
+	int rc;
 
 	snprintf(port, sizeof port, "%u", s->client_port);
 	f[0] = field(s->client);
 	f[1] = field(port);
-	return send_or_end(s, IPC_CLIENT, 2, f) == PRIVSEP_END ? -1 : 0;
+	if (send_or_end(s, IPC_CLIENT, 2, f) == PRIVSEP_END)
+		return -1;
+	rc = privsep_receive_hello(s);
+	if (rc == 1) {
+		/* deny_from / allow_from, prelogin_per_addr: the monitor
+		 * logged why; on a POP3S connection, before the handshake,
+		 * plain text would only be noise */
+		session_end_set(s, SESSION_END_REFUSED);
+		if (!s->implicit_tls)
+			reply_text(s, s->refusal);
+	}
+	return rc;
 }
 
 enum privsep_verdict

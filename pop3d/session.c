@@ -19,6 +19,7 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/cmd.h"
+#include "pop3d/conf.h"
 #include "pop3d/mask.h"
 #include "pop3d/net.h"
 #include "pop3d/privsep.h"
@@ -35,6 +36,7 @@ enum line_status {
 	LINE_NUL,               /* voided by a NUL byte; the session goes on */
 	LINE_EOF,
 	LINE_TIMEOUT,
+	LINE_LOGIN_TIMEOUT,     /* login_timeout since the connection came */
 	LINE_FLOOD,             /* POP3_FLOOD_MAX octets without a line end */
 	LINE_SHUTDOWN,          /* SIGTERM while waiting for the client */
 	LINE_ERROR,
@@ -93,18 +95,31 @@ session_forget_pending_user(struct session *s)
 static int
 idle_ms_left(const struct session *s, const struct timespec *start)
 {
-	struct timespec now;
-	long long limit, spent;
-
 	if (s->cfg->conn_timeout == 0)
 		return -1;
-	limit = (long long)s->cfg->conn_timeout * 1000;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	spent = (now.tv_sec - start->tv_sec) * 1000LL +
-		(now.tv_nsec - start->tv_nsec) / 1000000;
-	if (spent >= limit)
-		return 0;
-	return limit - spent > 86400000 ? 86400000 : (int)(limit - spent);
+	return mu_ms_left(start, (long long)s->cfg->conn_timeout * 1000);
+}
+
+int
+session_login_ms_left(const struct session *s)
+{
+	/* the network process before login; after it, and in the
+	 * transaction process, only the idle timeout counts */
+	if (s->cfg->login_timeout == 0 || s->state != STATE_AUTHORIZATION ||
+	    s->handed_over || s->monitor_fd < 0)
+		return -1;
+	return mu_ms_left(&s->started, (long long)s->cfg->login_timeout * 1000);
+}
+
+/* The shorter of two waits in milliseconds, -1 meaning no limit. */
+static int
+min_wait(int a, int b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
 }
 
 /* Read more input into the buffer.  Everything buffered for the client is
@@ -121,13 +136,20 @@ fill_input(struct session *s, const struct timespec *start)
 	if (reply_flush(s) < 0)
 		return LINE_ERROR;
 	for (;;) {
-		int wait_ms = idle_ms_left(s, start);
+		/* Before login the deadline is fixed at the connection:
+		 * commands do not push it back, so a client that keeps
+		 * talking without logging in cannot hold a session slot
+		 * longer than login_timeout. */
+		int login_ms = session_login_ms_left(s);
+		int wait_ms = min_wait(idle_ms_left(s, start), login_ms);
 		const char *error = "unknown error";
 		ssize_t n;
 		int r;
 
 		if (session_stop_requested)
 			return LINE_SHUTDOWN;
+		if (login_ms == 0)
+			return LINE_LOGIN_TIMEOUT;
 		if (wait_ms == 0)
 			return LINE_TIMEOUT;
 		/* through the transport: TLS may hold decrypted input that
@@ -239,6 +261,17 @@ read_line(struct session *s)
 	return read_line_into(s, s->line, POP3_LINE_MAX);
 }
 
+/* RFC 2449 section 8: [SYS/TEMP], the client may simply try again; the
+ * host_id says which server, as the other refusals of a connection do. */
+static void
+login_timed_out(struct session *s)
+{
+	mu_log(MU_LOG_NOTICE, "not logged in %u s after connecting "
+	       "(login_timeout); closing", s->cfg->login_timeout);
+	session_end_set(s, SESSION_END_LOGIN_TIMEOUT);
+	reply_err(s, "[SYS/TEMP] %s login time out", s->host_id);
+}
+
 int
 session_read_response(struct session *s, char *buf, size_t size)
 {
@@ -258,6 +291,9 @@ session_read_response(struct session *s, char *buf, size_t size)
 		       s->cfg->conn_timeout);
 		session_end_set(s, SESSION_END_TIMEOUT);
 		reply_error(s, ERR_IDLE_TIMEOUT);
+		return -1;
+	case LINE_LOGIN_TIMEOUT:
+		login_timed_out(s);
 		return -1;
 	case LINE_SHUTDOWN:
 		session_end_set(s, SESSION_END_SHUTDOWN);
@@ -352,6 +388,9 @@ session_loop(struct session *s)
 			       s->cfg->conn_timeout);
 			session_end_set(s, SESSION_END_TIMEOUT);
 			reply_error(s, ERR_IDLE_TIMEOUT);
+			return;
+		case LINE_LOGIN_TIMEOUT:
+			login_timed_out(s);
 			return;
 		case LINE_SHUTDOWN:
 			/* closed without a word: RFC 1939 has no unsolicited
@@ -474,6 +513,7 @@ read_proxy_header(struct session *s)
 		s->cfg->conn_timeout > 86400 ? 86400000 :
 		(int)s->cfg->conn_timeout * 1000;
 
+	timeout_ms = min_wait(timeout_ms, session_login_ms_left(s));
 	if (proxy_v2_read(s->in_fd, timeout_ms, &session_stop_requested, &info,
 			  &error) < 0) {
 		mu_log(MU_LOG_NOTICE, "PROXY v2 header refused: %s; closing "
@@ -514,10 +554,7 @@ session_run(const struct mu_config *cfg, const struct session_conn *conn)
 	s->client_port = conn->client_port;
 	s->implicit_tls = conn->implicit_tls;
 	session_set_log_prefix(s);
-	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
-		snprintf(s->host_id, sizeof s->host_id, "%s", cfg->host_id);
-	else if (gethostname(s->host_id, sizeof s->host_id - 1) < 0)
-		snprintf(s->host_id, sizeof s->host_id, "localhost");
+	conf_host_id(cfg, s->host_id, sizeof s->host_id);
 	/* Before a byte from the client is read: the monitor stays
 	 * privileged, this process goes on as running_identity
 	 * (doc/privsep.md) */
@@ -540,8 +577,10 @@ session_run(const struct mu_config *cfg, const struct session_conn *conn)
 	/* the PROXY header comes before anything else, TLS included: the
 	 * proxy writes it ahead of the client's bytes */
 	if (conn->proxy_v2 &&
-	    (read_proxy_header(s) < 0 || privsep_send_client(s) < 0))
+	    (read_proxy_header(s) < 0 || privsep_send_client(s) != 0)) {
+		(void)reply_flush(s);
 		goto end;
+	}
 	s->telemetry = telemetry_new(cfg->telemetry_dir);
 	telemetry_note(s->telemetry, "connection from %s port %u, pid %ld%s",
 		       s->client, s->client_port, (long)getpid(),
@@ -599,10 +638,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 	s->client_port = client_port;
 	s->telemetry = telemetry;
 	session_set_log_prefix(s);
-	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
-		snprintf(s->host_id, sizeof s->host_id, "%s", cfg->host_id);
-	else if (gethostname(s->host_id, sizeof s->host_id - 1) < 0)
-		snprintf(s->host_id, sizeof s->host_id, "localhost");
+	conf_host_id(cfg, s->host_id, sizeof s->host_id);
 	if (set_nonblocking(fd, &flags) < 0) {
 		report(ctx, "[SYS/TEMP] cannot open mailbox");
 		status = 1;

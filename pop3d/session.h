@@ -38,12 +38,14 @@ enum session_end {
 	SESSION_END_UNKNOWN = 0,
 	SESSION_END_QUIT,               /* the client sent QUIT */
 	SESSION_END_TIMEOUT,            /* idle for pop3_conn_timeout */
+	SESSION_END_LOGIN_TIMEOUT,      /* not logged in within login_timeout */
 	SESSION_END_STALLED,            /* stopped reading our output */
 	SESSION_END_DROPPED,            /* the client closed or reset */
 	SESSION_END_FLOOD,              /* a line without end past the limit */
 	SESSION_END_TOO_MANY_ERRORS,    /* POP3_MAX_BAD_COMMANDS in a row */
 	SESSION_END_SHUTDOWN,           /* SIGTERM: the daemon is stopping */
 	SESSION_END_PROXY,              /* bad or missing PROXY v2 header */
+	SESSION_END_REFUSED,            /* the client's address was refused */
 	SESSION_END_TLS,                /* TLS not available or failed */
 	SESSION_END_ERROR,              /* a server-side error */
 };
@@ -60,6 +62,9 @@ struct session_conn {
 	/* a PROXY protocol v2 header comes first (pop3_accept_haproxy = 2,
 	 * or -H); its source address replaces client and client_port */
 	bool proxy_v2;
+	/* -d mode: the link to the listener (listenerlink.h), which only
+	 * the monitor keeps; -1 in inetd mode */
+	int link_fd;
 };
 
 struct telemetry;
@@ -104,6 +109,9 @@ struct session {
 	int monitor_fd, data_fd;
 	char sasl_mechanisms[SESSION_SASL_MECHS_MAX];
 	bool handed_over;
+	/* the monitor turned the client away instead of its HELLO: the
+	 * reply text (after "-ERR ") */
+	char refusal[SESSION_LAST_REPLY_MAX * 2];
 
 	/* TRANSACTION */
 	struct auth_user user;
@@ -148,6 +156,11 @@ int session_run_transaction(const struct mu_config *cfg, int fd,
  * too long for buf or with a NUL (discarded), -1 the session must end
  * (its end recorded). */
 int session_read_response(struct session *s, char *buf, size_t size);
+
+/* Milliseconds left of login_timeout (counted from the connection, not
+ * from the last command) in the network process before login; 0 when it
+ * has passed, -1 when it does not apply. */
+int session_login_ms_left(const struct session *s);
 
 /* Record why the session ends, unless a cause is already recorded. */
 void session_end_set(struct session *s, enum session_end why);

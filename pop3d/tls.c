@@ -255,8 +255,14 @@ handshake_timeout_ms(const struct session *s)
 {
 	unsigned sec = POP3_TLS_HANDSHAKE_TIMEOUT_S;
 
+	int login_ms = session_login_ms_left(s);
+
 	if (s->cfg->conn_timeout > 0 && s->cfg->conn_timeout < sec)
 		sec = s->cfg->conn_timeout;
+	/* login_timeout holds through a handshake too; 0 left still
+	 * gets a moment, and the reader closes the session after it */
+	if (login_ms >= 0 && login_ms < (int)sec * 1000)
+		return login_ms > 0 ? login_ms : 1;
 	return (int)sec * 1000;
 }
 

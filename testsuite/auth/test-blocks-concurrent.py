@@ -26,7 +26,10 @@ def main():
     tmp = TempDir()
     st = Setup(tmp, msgs=[], extra={"pop3_auth_times": "12",
                                     "block_interval_auths": "1 minute",
-                                    "context_num": "100"})
+                                    "context_num": "100",
+                                    # 59 clients from one address at once,
+                                    # none logged in
+                                    "prelogin_per_addr": "0"})
     with Pop3Daemon(st) as d:
         n = 59
         out = [None] * n

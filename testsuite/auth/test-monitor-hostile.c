@@ -196,6 +196,33 @@ expect_fail(struct net *n, const char *what, const char *prefix,
 	CHECK(!r.close, "%s: %s: FAIL with the close flag", n->name, what);
 }
 
+/* With PROXY v2 the monitor greets once it knows the client. */
+static void
+expect_hello(struct net *n, const char *what)
+{
+	struct reply r;
+	int rc = receive(n, &r);
+
+	CHECK(rc == 1 && r.type == IPC_HELLO, "%s: %s: expected HELLO, got %s",
+	      n->name, what, rc == 0 ? "the end" : rc < 0 ? "nothing" :
+	      ipc_type_name(r.type));
+}
+
+/* A FAIL that ends the session, text starting with prefix: an orderly
+ * refusal of the client, not the end of a misbehaving network process. */
+static void
+expect_fail_close(struct net *n, const char *what, const char *prefix)
+{
+	struct reply r;
+	int rc = receive(n, &r);
+
+	CHECK(rc == 1 && r.type == IPC_FAIL && r.close &&
+	      strncmp(r.text, prefix, strlen(prefix)) == 0, "%s: %s: expected "
+	      "FAIL \"%s...\" with the close flag, got %s \"%s\"", n->name,
+	      what, prefix, rc == 0 ? "the end" : rc < 0 ? "nothing" :
+	      ipc_type_name(r.type), r.text);
+}
+
 static void
 expect_continue(struct net *n, const char *what)
 {
@@ -413,6 +440,7 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 		snprintf(conn.client, sizeof conn.client, "%s", CLIENT_ADDR);
 		conn.client_port = 50000;
 		conn.proxy_v2 = sc->proxy_v2;
+		conn.link_fd = -1;
 		s->cfg = &cfg;
 		snprintf(s->client, sizeof s->client, "%s", CLIENT_ADDR);
 		s->client_port = conn.client_port;
@@ -479,8 +507,28 @@ static void
 good_proxy(struct net *n)
 {
 	send_strs(n, IPC_CLIENT, 2, "198.51.100.9", "4711");
+	expect_hello(n, "CLIENT");
 	pass(n, USER, PASSWORD);
 	expect_ok(n, "CLIENT, then the right password");
+}
+
+/* deny_from holds the address the PROXY v2 header gave */
+static void
+proxy_client_denied(struct net *n)
+{
+	send_strs(n, IPC_CLIENT, 2, "198.51.100.9", "4711");
+	expect_fail_close(n, "a denied CLIENT", "[SYS/PERM] hostile.example "
+			  "access denied");
+	expect_logged(n, "refused: access denied");
+}
+
+/* allow_from does not hold it */
+static void
+proxy_client_not_allowed(struct net *n)
+{
+	send_strs(n, IPC_CLIENT, 2, "2001:db8::9", "4711");
+	expect_fail_close(n, "a CLIENT outside allow_from", "[SYS/PERM]");
+	expect_logged(n, "refused: access denied");
 }
 
 static void
@@ -698,6 +746,7 @@ static void
 client_twice(struct net *n)
 {
 	send_strs(n, IPC_CLIENT, 2, "198.51.100.9", "4711");
+	expect_hello(n, "the first CLIENT");
 	send_strs(n, IPC_CLIENT, 2, "198.51.100.10", "4711");
 	expect_end(n, "a second CLIENT");
 }
@@ -1234,6 +1283,22 @@ main(void)
 		      "alice, expected 1 and 1",
 		      failures_counted("impersonate-not-listed", ADMIN),
 		      failures_counted("impersonate-not-listed", USER));
+	}
+
+	/* the address ACL applies to the address a PROXY v2 header gave */
+	{
+		static char *deny[] = { (char *)"198.51.100.0/24", NULL },
+			*allow[] = { (char *)"198.51.100.9", NULL };
+		char **d0 = cfg.deny_from, **a0 = cfg.allow_from;
+
+		cfg.deny_from = deny;
+		run_case("proxy-client-denied", &proxy, proxy_client_denied);
+		cfg.deny_from = d0;
+		cfg.allow_from = allow;
+		run_case("proxy-client-allowed", &proxy_login, good_proxy);
+		run_case("proxy-client-not-allowed", &proxy,
+			 proxy_client_not_allowed);
+		cfg.allow_from = a0;
 	}
 
 	/* LOGIN-DELAY, enforced by the monitor from its stat file */

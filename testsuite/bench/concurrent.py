@@ -82,6 +82,8 @@ def main():
     tmp = TempDir()
     st = Setup(tmp, msgs=[], extra={
         "context_num": str(SESSIONS + 20),
+        # every client comes from 127.0.0.1
+        "prelogin_per_addr": "0",
         "pop3_log_level": "6",
         "pop3_conn_timeout": "60s",
         "lock_timeout": "30s",

@@ -1,5 +1,5 @@
 """At most context_num sessions at once in -d mode (or N with -dN): the
-one too many gets exactly "-ERR [SYS/TEMP] too many connections" and is
+one too many gets exactly "-ERR [SYS/TEMP] HOST too many connections" and is
 closed, the refusal is logged with its client address, and a slot frees
 as soon as a session ends."""
 import time
@@ -7,7 +7,7 @@ import time
 from pop3test import *
 from daemontest import *
 
-TOO_MANY = b"-ERR [SYS/TEMP] too many connections\r\n"
+TOO_MANY = b"-ERR [SYS/TEMP] pop3.test too many connections\r\n"
 
 
 def greeted_when_free(d, timeout=10):

@@ -76,7 +76,7 @@ def main():
     # context_num = 1: a second client is turned away while it runs
     s = socket.create_connection(("127.0.0.1", port), timeout=5)
     check_eq(wrap_socket(s).read_line(),
-             b"-ERR [SYS/TEMP] too many connections\r\n", "context_num")
+             b"-ERR [SYS/TEMP] pop3.test too many connections\r\n", "context_num")
     p.quit()
     wait_children(pid, 0)
 

@@ -70,10 +70,13 @@ Talking to pop3d
         is added unless args has a -d/--daemon option).  .start() picks
         the port, rewrites the config (pop3_listen_addr/pop3_listen_port)
         and waits until the port is listening (without connecting to it);
-        .port, .proc; .connect(read_greeting=True) -> Pop3Socket;
+        .port, .proc; .connect(read_greeting=True, source=None) ->
+        Pop3Socket;
         .stop(sig=SIGTERM, timeout=10) -> exit status; .stderr().  Also
         usable as a context manager.
-    Pop3Socket(host, port, read_greeting=True)   a TCP client connection.
+    Pop3Socket(host, port, read_greeting=True, source=None)
+                                 a TCP client connection; source: the local
+                                 address to connect from (127.0.0.2, ...)
 
     Pop3Pipe and Pop3Socket share this interface (timeouts in seconds; a
     reply that does not come in time fails the test, never hangs it):
@@ -599,11 +602,13 @@ class Pop3Pipe(_Conn):
 
 
 class Pop3Socket(_Conn):
-    def __init__(self, host, port, read_greeting=True):
+    def __init__(self, host, port, read_greeting=True, source=None):
         super().__init__()
         fam = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(fam, socket.SOCK_STREAM)
         self.sock.settimeout(self.timeout)
+        if source is not None:
+            self.sock.bind((source, 0))
         self.sock.connect((host, port))
         _cleanups.append(self.close)
         if read_greeting:
@@ -700,8 +705,9 @@ class Pop3Daemon:
             time.sleep(0.02)
         return self
 
-    def connect(self, read_greeting=True):
-        return Pop3Socket(self.addr, self.port, read_greeting=read_greeting)
+    def connect(self, read_greeting=True, source=None):
+        return Pop3Socket(self.addr, self.port, read_greeting=read_greeting,
+                          source=source)
 
     def stop(self, sig=signal.SIGTERM, timeout=DEFAULT_TIMEOUT):
         if self.proc is None or self.proc.poll() is not None:

@@ -8,7 +8,7 @@ import time
 from pop3test import *
 
 MSGS = [b"Subject: a\n\n.dot\nbody\n", b"Subject: b\n\nbody\n"]
-TOO_MANY = b"-ERR [SYS/TEMP] too many connections\r\n"
+TOO_MANY = b"-ERR [SYS/TEMP] pop3.test too many connections\r\n"
 
 
 def connect_when_free(d, host=None, timeout=10):

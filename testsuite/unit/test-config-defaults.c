@@ -92,7 +92,7 @@ check_table(void)
 		{ "pop3_private_key_path", true },
 		{ "pop3_certificate_passwd", true }, { "tls_min_proto", true },
 		{ "pop3_accept_haproxy", true },
-		{ "pop3_haproxy_trusted", false }, { "pop3_fd_limit", true },
+		{ "pop3_haproxy_trusted", true }, { "pop3_fd_limit", true },
 		{ "pop3_cmd_debug", true }, { "pop3_log_file", true },
 		{ "pop3_log_level", true }, { "running_identity", true },
 		{ "mailbox", true }, { "login_delay", true },
@@ -103,9 +103,9 @@ check_table(void)
 		{ "mail_user", true }, { "apop", true },
 		{ "sasl_mechanisms", true }, { "impersonation_users", true },
 		{ "telemetry_dir", true }, { "lock_timeout", true },
-		{ "mail_privileged_group", false }, { "login_timeout", false },
-		{ "prelogin_per_addr", false }, { "pid_file", false },
-		{ "deny_from", false }, { "allow_from", false },
+		{ "mail_privileged_group", false }, { "login_timeout", true },
+		{ "prelogin_per_addr", true }, { "pid_file", false },
+		{ "deny_from", true }, { "allow_from", true },
 	};
 	size_t n = sizeof expected / sizeof *expected;
 
