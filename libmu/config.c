@@ -506,8 +506,8 @@ const struct mu_directive mu_directives[] = {
 	  MU_EMPTY_ERROR, NULL },
 	{ "pop3_log_level", MU_CFG_UINT, OFF(log_level), "4", 1, 6, YES,
 	  MU_EMPTY_ERROR, NULL },
-	{ "running_identity", MU_CFG_STRING, OFF(running_identity), "", 0, 0,
-	  YES, MU_EMPTY_STRING, NULL },
+	{ "running_identity", MU_CFG_STRING, OFF(running_identity), "nobody",
+	  0, 0, YES, MU_EMPTY_STRING, NULL },
 	/* from GNU Mailutils pop3d */
 	{ "mailbox", MU_CFG_STRING, OFF(mailbox), "mbox:/var/mail/%u", 0, 0,
 	  YES, MU_EMPTY_ERROR, NULL },

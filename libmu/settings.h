@@ -35,7 +35,7 @@ struct mu_config {
 	unsigned cmd_debug;             /* 0, 1, 2 */
 	char *log_file;
 	unsigned log_level;             /* 1 crit .. 6 debug */
-	char *running_identity;         /* "" : no switch */
+	char *running_identity;         /* default "nobody"; "" : no switch */
 	/* GNU Mailutils pop3d */
 	char *mailbox;
 	unsigned login_delay;

@@ -58,6 +58,13 @@
  * counted and dropped, never buffered. */
 #define POP3_TELEMETRY_PRELOGIN_MAX (16 * 1024)
 
+/* telemetry_dir: a transcript is always a file of its own making, never
+ * one found in place.  When telemetry_dir/USER/PID exists (a login after
+ * one the transaction process refused, or a name planted there) the
+ * next of PID.1, PID.2, ... is tried, this many names in all; more
+ * than PRIVSEP_MAX_ATTEMPTS, so every login of a session can have one. */
+#define POP3_TELEMETRY_NAME_TRIES 16
+
 /* TLS (RFC 8314 section 5.1): a client gets at most this many seconds
  * (or pop3_conn_timeout, if shorter) to finish the handshake, so a
  * connection that never speaks TLS cannot hold a session slot long. */

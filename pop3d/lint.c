@@ -106,6 +106,14 @@ lint_auth(struct lint *l, const struct mu_config *cfg)
 		}
 	}
 	lint_identity(l, "running_identity", cfg->running_identity);
+	/* empty is allowed (pop3d started by an unprivileged user has no
+	 * use for it), but started as root it leaves the process that
+	 * parses what the network sends running as root */
+	if (cfg->running_identity[0] == '\0')
+		lint_report(l, false, "running_identity", "running_identity: "
+			    "empty: when started as root, the process that "
+			    "reads the network before login runs as root; "
+			    "set an unprivileged user (default nobody)");
 	lint_identity(l, "mail_user", cfg->mail_user);
 	if (mu_list_contains(cfg->auth, "popauth")) {
 		const char *error;

@@ -23,6 +23,7 @@
 #include "libmu/util.h"
 #include "pop3d/identity.h"
 #include "pop3d/ipc.h"
+#include "pop3d/limits.h"
 #include "pop3d/monitor.h"
 #include "pop3d/pam.h"
 #include "pop3d/privsep.h"
@@ -450,6 +451,11 @@ copy_text(char *out, size_t size, const char *text)
 		out[o++] = (*text < 0x20 || *text == 0x7f) ? '?' : *text;
 	out[o] = '\0';
 }
+
+/* each transaction process of a session makes a transcript file of its
+ * own (telemetry.c): there must be a free name for every login */
+_Static_assert(POP3_TELEMETRY_NAME_TRIES > PRIVSEP_MAX_ATTEMPTS,
+	       "a transcript name for every login of a session");
 
 int
 privsep_start_transaction(struct monitor *m, char *text, size_t size)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -192,10 +193,91 @@ plain_file_name(const char *name)
 	return true;
 }
 
+/* What stands at a name, for a log line. */
+static const char *
+file_kind(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return "a symlink";
+	if (S_ISFIFO(st->st_mode))
+		return "a FIFO";
+	if (S_ISREG(st->st_mode))
+		return st->st_nlink != 1 ? "a file with other links" :
+			"a file of another owner";
+	return "not a regular file";
+}
+
+/* Make the transcript file in the directory userfd: a new file, never
+ * one that was there.  telemetry_dir/USER may be writable by its user
+ * (an administrator's choice), and the file is made as root, so
+ * whatever stands at the name is the user's: a symlink or a hard link to
+ * a file of root's, a FIFO that would hold the session in open(), a
+ * device.  O_CREAT|O_EXCL opens none of them (it fails with EEXIST, and
+ * never follows a symlink); O_NOFOLLOW, O_NONBLOCK and the fstat are a
+ * second line, should O_EXCL not be honoured (old NFS servers): no
+ * symlink followed, no wait on a FIFO, and nothing kept but a regular
+ * file with one link, owned by us.  The name is the session's pid, or
+ * the first free of PID.1, PID.2, ...  The file stays open for the
+ * session: later records go through this descriptor, never through the
+ * name, so renaming or replacing the name afterwards sends nothing
+ * elsewhere.  -1 when no transcript can be made (logged). */
+static int
+create_transcript(int userfd, const char *where, long pid)
+{
+	char name[48];
+	struct stat st;
+	int fd = -1, err = 0, flags;
+
+	for (unsigned i = 0; i < POP3_TELEMETRY_NAME_TRIES; i++) {
+		if (i == 0)
+			snprintf(name, sizeof name, "%ld", pid);
+		else
+			snprintf(name, sizeof name, "%ld.%u", pid, i);
+		fd = openat(userfd, name, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			    0600);
+		err = errno;
+		if (fd >= 0 || err != EEXIST)
+			break;
+		/* either way it is not written: only the log tells an
+		 * earlier login's transcript from something planted */
+		if (fstatat(userfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			mu_log(MU_LOG_WARNING, "telemetry: %s/%s exists (%s); "
+			       "not written", where, name, strerror(errno));
+		else if (S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+			 st.st_uid == geteuid())
+			mu_log(MU_LOG_INFO, "telemetry: %s/%s exists (an "
+			       "earlier login of this session?); trying the "
+			       "next name", where, name);
+		else
+			mu_log(MU_LOG_WARNING, "telemetry: %s/%s exists and is "
+			       "not a transcript of ours (%s); not written",
+			       where, name, file_kind(&st));
+	}
+	if (fd < 0) {
+		mu_log(MU_LOG_WARNING, "telemetry: cannot create %s/%s: %s; no "
+		       "transcript", where, name, err == EEXIST ?
+		       "every name taken" : strerror(err));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		mu_log(MU_LOG_WARNING, "telemetry: %s/%s is not a new file of "
+		       "ours; no transcript", where, name);
+		close(fd);
+		return -1;
+	}
+	/* a regular file: O_NONBLOCK was for the open only */
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
 void
 telemetry_start(struct telemetry *t, const char *user)
 {
-	char pid[32];
+	char *where;
 	int dirfd, userfd;
 
 	if (t == NULL || t->state != TELEMETRY_BUFFERING)
@@ -212,8 +294,9 @@ telemetry_start(struct telemetry *t, const char *user)
 		return;
 	}
 	/* the directory telemetry_dir/USER is the switch: most users have
-	 * none, and that is no error.  O_NOFOLLOW: a symlink planted there
-	 * must not send the transcript elsewhere. */
+	 * none, and that is no error.  O_NOFOLLOW with O_DIRECTORY: a
+	 * symlink planted there must not send the transcript elsewhere
+	 * (the open fails with ENOTDIR). */
 	userfd = openat(dirfd, user, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 			O_CLOEXEC);
 	close(dirfd);
@@ -224,17 +307,15 @@ telemetry_start(struct telemetry *t, const char *user)
 		stop_buffering(t);
 		return;
 	}
-	snprintf(pid, sizeof pid, "%ld", t->pid != 0 ? t->pid : (long)getpid());
-	t->fd = openat(userfd, pid, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW |
-		       O_NOCTTY | O_CLOEXEC, 0600);
+	where = mu_xasprintf("%s/%s", t->dir, user);
+	t->fd = create_transcript(userfd, where,
+				  t->pid != 0 ? t->pid : (long)getpid());
+	free(where);
+	close(userfd);
 	if (t->fd < 0) {
-		mu_log(MU_LOG_WARNING, "telemetry: cannot open %s/%s/%s: %s",
-		       t->dir, user, pid, strerror(errno));
-		close(userfd);
 		stop_buffering(t);
 		return;
 	}
-	close(userfd);
 	t->state = TELEMETRY_WRITING;
 	if (t->pending.len > 0)
 		write_or_stop(t, t->pending.data, t->pending.len);

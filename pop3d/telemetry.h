@@ -29,13 +29,15 @@ void telemetry_record(struct telemetry *t, enum telemetry_from from,
 void telemetry_note(struct telemetry *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* The user is known: if telemetry_dir/user is a directory, open
- * telemetry_dir/user/PID (appending, mode 0600, no symlinks followed)
- * and write what was buffered; otherwise drop the buffer and record
- * nothing more.  A user name that is not a plain file name is never
- * traced.  Problems are logged, never fatal to the session.  Call it
- * before the process gives up its privileges, so the file can be made
- * in a directory only root may write. */
+/* The user is known: if telemetry_dir/user is a directory (not a
+ * symlink), create telemetry_dir/user/PID, mode 0600, and write what was
+ * buffered; otherwise drop the buffer and record nothing more.  The file
+ * is always a new one: a name already taken (by anything: a file, a link,
+ * a FIFO) is never opened, and PID.1, PID.2, ... are tried instead.  A
+ * user name that is not a plain file name is never traced.  Problems are
+ * logged, never fatal to the session.  Call it before the process gives
+ * up its privileges, so the file can be made in a directory only root
+ * may write. */
 void telemetry_start(struct telemetry *t, const char *user);
 
 /* Privilege separation (doc/privsep.md): the records kept before login

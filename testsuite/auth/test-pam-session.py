@@ -43,7 +43,6 @@ def main():
         "auth": "pam",
         "pam_service": pam.service,
         "mailbox": "mbox:%s%%h/mbox" % homes,
-        "running_identity": "nobody" if ROOT else None,
         "pop3_auth_times": "100"})
     me = (os.geteuid(), os.getegid())
     games_ids = (games.pw_uid, games.pw_gid) if ROOT else me

@@ -1,11 +1,15 @@
 """Privilege separation, seen from /proc (doc/privsep.md): a session is a
 monitor (the identity pop3d started with), a network process running as
-running_identity from before the greeting, and after login a transaction
-process running as the mailbox's user (mail_user for virtual users),
-with its real, effective, saved and filesystem ids and its groups all
-switched.  A running_identity that does not exist, or is root, ends the
-session with a negative greeting.  Run as root (as CI does) for the
-identities; as anyone else the process structure is still checked."""
+running_identity from before the greeting -- nobody when the config does
+not say, so a default install started as root never reads the network
+as root -- and after login a transaction process running as the
+mailbox's user (mail_user for virtual users), with its real, effective,
+saved and filesystem ids and its groups all switched.  Another
+running_identity is taken as given; an empty one means no switch (the
+network process stays root, and each session logs a warning); one that
+does not exist, or is root, ends the session with a negative greeting.
+Run as root (as CI does) for the identities; as anyone else the process
+structure is still checked."""
 import grp
 import pwd
 
@@ -33,8 +37,10 @@ def main():
     os.chmod(tmp.path, 0o755)       # the transaction process must get in
     extra = {}
     if ROOT:
-        extra = {"running_identity": "nobody", "mail_user": "mail"}
+        # running_identity left to its default
+        extra = {"mail_user": "mail"}
     st = Setup(tmp, msgs=[b"Subject: x\n\nbody\n"], extra=extra)
+    check("running_identity" not in st.settings, "the default is used")
     me = os.geteuid(), os.getegid()
     net_ids = ids_of("nobody") if ROOT else me
     trans_ids = ids_of("mail") if ROOT else me
@@ -91,6 +97,20 @@ def main():
     c.wait()
     check("mail_user is empty: sessions of virtual (popauth) users run as "
           "root" in open(st.log).read(), "the warning")
+
+    # another running_identity, then none at all: the network process
+    # runs as daemon, then stays root (and the session says so)
+    for name, ids in (("daemon", ids_of("daemon")), ("", (0, 0))):
+        st.rewrite(running_identity=name)
+        c = Pop3Pipe(st.conf)
+        kids = wait_for(lambda: children(c.proc.pid),
+                        what="the network process")
+        check_ids(kids[0], ids[0], ids[1], [ids[1]] if name else None,
+                  "network process with running_identity = %r" % name)
+        c.cmd("QUIT")
+        c.wait()
+    check("running_identity is empty: the process reading the network "
+          "runs as root" in open(st.log).read(), "the warning")
 
     # running_identity that cannot be had: no session at all, only the
     # negative greeting (testsuite/proto/test-negative-greeting.py)

@@ -23,6 +23,15 @@ Processes
     listening_pid(port) -> pid or None    the process listening on a TCP
                                           port (from /proc/net/tcp*, fds)
 
+Planting files at a session's name (inetd mode)
+    planted_pipe(conf, name, kind, target="", args=("-i",), **kw)
+        -> Pop3Pipe: `pop3d ARGS -c CONF`, started by a process that
+        first plants at name ("{pid}" in it replaced by its own pid) a
+        hard link to target ("hardlink"), a symlink to target
+        ("symlink") or a FIFO ("fifo"), then execs pop3d: the pid, which
+        names the session's files, is known before it starts
+        (.proc.pid).  kw goes to Pop3Pipe (env, read_greeting).
+
 Connections
     raw_connect(d) -> socket              a plain TCP socket to a Pop3Daemon
     wrap_socket(sock) -> connection       the pop3test connection interface
@@ -41,9 +50,11 @@ import os
 import re
 import socket
 import struct
+import sys
 import time
 
-from pop3test import TestFailure, Pop3Socket, _Conn, _cleanups
+from pop3test import TestFailure, Pop3Pipe, Pop3Socket, _Conn, _cleanups, \
+    POP3D
 
 SUMMARY_RE = re.compile(
     r"session end: user=(?P<user>\S+) retrieved=(?P<retrieved>\d+) "
@@ -153,6 +164,31 @@ def listening_pid(port):
         except OSError:
             continue
     return None
+
+
+# ---------------------------------------------------------------- planting
+
+# python3 -c PLANT KIND TARGET NAME POP3D ARGS...: the exec keeps the pid
+_PLANT = r'''
+import os, sys
+kind, target, name = sys.argv[1:4]
+name = name.replace("{pid}", str(os.getpid()))
+if kind == "hardlink":
+    os.link(target, name)
+elif kind == "symlink":
+    os.symlink(target, name)
+elif kind == "fifo":
+    os.mkfifo(name, 0o600)
+else:
+    sys.exit("planted_pipe: unknown kind " + kind)
+os.execv(sys.argv[4], sys.argv[4:])
+'''
+
+
+def planted_pipe(conf, name, kind, target="", args=("-i",), **kwargs):
+    return Pop3Pipe(conf, pop3d=sys.executable,
+                    args=["-c", _PLANT, kind, target, name, POP3D]
+                    + list(args), **kwargs)
 
 
 # ---------------------------------------------------------------- connections

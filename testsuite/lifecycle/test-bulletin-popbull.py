@@ -55,7 +55,6 @@ def main():
         "auth": "pam",
         "pam_service": pam.service,
         "mailbox": "mbox:%h/mbox",
-        "running_identity": "nobody" if ROOT else None,
         "bulletin_source": url})
     nss_lib, nss_env = nss_wrapper(tmp, home)
     env = dict(pam.env)

@@ -47,7 +47,7 @@ check_defaults(const struct mu_config *c, const char *when)
 	NUM(cmd_debug, 0);
 	STR(log_file, "-");
 	NUM(log_level, 4);
-	STR(running_identity, "");
+	STR(running_identity, "nobody");
 	STR(mailbox, "mbox:/var/mail/%u");
 	NUM(login_delay, 0);
 	STR(stat_file, LOCALSTATEDIR "/lib/pop3d/login.db");

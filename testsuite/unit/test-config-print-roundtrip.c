@@ -2,7 +2,8 @@
  * (durations in seconds, booleans yes/no, unset as `name =`), and reading
  * that output back gives the same config: for the defaults, and for a
  * config where every directive differs from its default, including values
- * that need quotes (a trailing CR among them). */
+ * that need quotes (a trailing CR among them) and an empty string whose
+ * default is not empty. */
 #include "config.h"
 
 #include "config-fixture.h"
@@ -93,7 +94,7 @@ main(void)
 		"pop3_listen_tls_port =", "pop3_conn_timeout = 180",
 		"block_interval_auths = 60", "pop3_support_tls = no",
 		"pop3_certificate_path =", "tls_min_proto = tls1.2",
-		"pop3_log_file = -", "running_identity =",
+		"pop3_log_file = -", "running_identity = nobody",
 		"mailbox = mbox:/var/mail/%u", "expire =", "auth = pam",
 		"apop = yes", "sasl_mechanisms =", "impersonation_users =",
 		"lock_timeout = 30", "pop3_haproxy_trusted = 127.0.0.1 ::1",
@@ -131,7 +132,7 @@ main(void)
 		  "pop3_cmd_debug = 1\n"
 		  "pop3_log_file = /var/log/pop3d.log\n"
 		  "pop3_log_level = 6\n"
-		  "running_identity = nobody\n"
+		  "running_identity = pop3d\n"
 		  "mailbox = maildir:~/Maildir\n"
 		  "login_delay = 15min\n"
 		  "stat_file = /tmp/login.db\n"
@@ -191,6 +192,17 @@ main(void)
 	      "list ending in CR quoted:\n%s", text);
 	free(text);
 	round_trip(&cfg, "values ending in CR");
+	mu_config_free(&cfg);
+
+	/* running_identity empty (no switch) is not its default: printed
+	 * as `name =`, it must read back empty, not as the default */
+	read_good(&cfg, "running_identity =\n");
+	text = print_to_string(&cfg);
+	CHECK(has_line(text, "running_identity ="), "empty:\n%s", text);
+	free(text);
+	round_trip(&cfg, "running_identity empty");
+	CHECK(cfg.running_identity[0] == '\0', "running_identity: %s",
+	      cfg.running_identity);
 	mu_config_free(&cfg);
 	return fixture_finish();
 }
