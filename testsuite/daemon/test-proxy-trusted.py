@@ -24,12 +24,12 @@ def main():
     c.cmd("QUIT")
     # 127.0.0.2 is not
     c = d.connect(read_greeting=False, source="127.0.0.2")
-    c.send(proxy_v2("203.0.113.5", 40000, "127.0.0.1", d.port))
+    c.send(proxy_v2("203.0.113.66", 40000, "127.0.0.1", d.port))
     c.expect_eof()
     wait_log(st.log, r"\[client 127\.0\.0\.2 port \d+\] refused: not in "
              r"pop3_haproxy_trusted")
-    check("203.0.113.5 port 40000] " not in read_log(st.log).split(
-        "refused: not in")[-1], "the claimed address is never used")
+    check("203.0.113.66" not in read_log(st.log),
+          "the claimed address is never used")
     d.stop()
 
     st.rewrite(pop3_haproxy_trusted="127.0.0.2/32 2001:db8::/32")
