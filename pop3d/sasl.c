@@ -330,6 +330,27 @@ offered(const struct monitor *m, const char *mech)
 	return false;
 }
 
+/* An empty client response ends the exchange.  No mechanism offered here
+ * has an empty client message: a PLAIN message holds at least a user
+ * name and a password (RFC 4616 section 2), a CRAM-MD5 response is "user
+ * digest" (RFC 2195 section 2), SCRAM's messages have mandatory
+ * attributes (RFC 5802 section 7), LOGIN asks for a user name and then
+ * a password.  libgsasl answers an empty PLAIN, CRAM-MD5 or first SCRAM
+ * message with the same challenge again, for ever.  No credentials were
+ * tried, so like a malformed response it is not a failed login (the
+ * AUTH still counts against PRIVSEP_MAX_ATTEMPTS).  The AUTH exchange
+ * is over: [AUTH] (RFC 3206 section 4) tells the client that retrying
+ * the same is pointless. */
+static int
+refuse_empty_response(struct monitor *m)
+{
+	mu_log(MU_LOG_INFO, "%s: empty response; exchange ended",
+	       m->sasl_method);
+	exchange_end(m);
+	return monitor_fail(m, "[AUTH] empty response: credentials expected",
+			    false);
+}
+
 /* One gsasl_step and what follows from it. */
 static int
 exchange_step(struct monitor *m, const char *in, size_t len)
@@ -472,6 +493,12 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 		return monitor_fail(m, "invalid base64 in the initial response",
 				    false);
 	}
+	/* RFC 5034 section 4: "=" is an initial response, an empty one --
+	 * not the absence of one */
+	if (initial != NULL && inlen == 0) {
+		gsasl_free(in);
+		return refuse_empty_response(m);
+	}
 	/* LOGIN with an initial response (curl --sasl-ir, gsasl): it is the
 	 * user name, the answer to a "User Name" challenge libgsasl's server
 	 * insists on making first -- made and dropped here */
@@ -533,6 +560,10 @@ sasl_handle_step(struct monitor *m, const struct ipc_msg *msg)
 					    false);
 		}
 		return attempt_login(m);
+	}
+	if (inlen == 0) {
+		gsasl_free(in);
+		return refuse_empty_response(m);
 	}
 	rc = exchange_step(m, in, inlen);
 	if (in != NULL) {
