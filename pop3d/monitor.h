@@ -84,6 +84,8 @@ struct monitor {
 	/* the popauth record of the exchange's authuser, looked up once */
 	struct userdb_record sasl_rec;
 	enum { REC_UNKNOWN, REC_FOUND, REC_NONE } sasl_rec_state;
+	/* CRAM-MD5 (sasl.c): the challenge sent, "<digits.time@host_id>" */
+	char cram_challenge[SESSION_HOST_ID_MAX + 48];
 
 	struct attempt at;
 

@@ -6,7 +6,8 @@
  * callback:
  *   PLAIN, LOGIN   GSASL_VALIDATE_SIMPLE: the password goes through the
  *                  `auth` backends like USER/PASS (PAM users too).
- *   CRAM-MD5       GSASL_PASSWORD: the reversible secret popauth keeps for
+ *   CRAM-MD5       done here, not by libgsasl (whose challenge names
+ *                  "localhost"): the reversible secret popauth keeps for
  *                  --apop users (RFC 2195).
  *   SCRAM-SHA-1, SCRAM-SHA-256 (and -PLUS)
  *                  GSASL_SCRAM_ITER, _SALT, _STOREDKEY, _SERVERKEY: the
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -71,6 +73,12 @@ is_scram(const char *mech, enum userdb_scram_hash *hash_r)
 }
 
 static bool
+is_cram(const char *mech)
+{
+	return strcmp(mech, "CRAM-MD5") == 0;
+}
+
+static bool
 is_plus(const char *mech)
 {
 	size_t n = strlen(mech);
@@ -93,7 +101,8 @@ sasl_compute_offered(struct monitor *m)
 		if (cfg->sasl_mechanisms != NULL &&
 		    !mu_list_contains(cfg->sasl_mechanisms, *mech))
 			continue;
-		if (m->gsasl == NULL || !gsasl_server_support_p(m->gsasl, *mech))
+		if (m->gsasl == NULL || (!is_cram(*mech) &&
+					 !gsasl_server_support_p(m->gsasl, *mech)))
 			continue;
 		if (is_scram(*mech, &hash))
 			can = popauth && m->summary.scram[hash] > 0;
@@ -216,7 +225,6 @@ callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 {
 	struct monitor *m = sctx != NULL ? gsasl_session_hook_get(sctx) : NULL;
 	const char *authid, *authzid, *password;
-	struct userdb_record *rec;
 
 	(void)ctx;
 	if (m == NULL)
@@ -233,17 +241,6 @@ callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 		attempt_check_password(m, password);
 		return m->at.authenticated ? GSASL_OK
 			: GSASL_AUTHENTICATION_ERROR;
-	case GSASL_PASSWORD:
-		/* CRAM-MD5 (RFC 2195): the secret, or something nobody
-		 * knows, so that the digest is computed all the same */
-		if (authid == NULL || attempt_identify(m, authid, authzid) < 0)
-			return GSASL_NO_PASSWORD;
-		rec = exchange_record(m);
-		if (rec != NULL && rec->secret != NULL)
-			gsasl_property_set(sctx, prop, rec->secret);
-		else
-			set_random(sctx, prop, 24);
-		return GSASL_OK;
 	case GSASL_SCRAM_ITER:
 	case GSASL_SCRAM_SALT:
 	case GSASL_SCRAM_STOREDKEY:
@@ -351,6 +348,126 @@ refuse_empty_response(struct monitor *m)
 			    false);
 }
 
+/* ---------------------------------------------------------------- CRAM-MD5
+ * RFC 2195, done here: libgsasl's server makes its challenge
+ * "<digits.0@localhost>" (on purpose, to reveal nothing), where section
+ * 2 has random digits, a timestamp and the server's fully qualified
+ * name -- host_id, the name the greeting and the APOP timestamp give. */
+
+/* The challenge, sent as the first "+ " line.  0, or -1 to end. */
+static int
+cram_challenge(struct monitor *m)
+{
+	unsigned long long rnd;
+	const char *error;
+	char *b64 = NULL;
+	int n, ret;
+
+	if (gnutls_rnd(GNUTLS_RND_NONCE, &rnd, sizeof rnd) < 0) {
+		exchange_end(m);
+		return monitor_fail(m, "[SYS/TEMP] authentication temporarily "
+				    "unavailable", false);
+	}
+	n = snprintf(m->cram_challenge, sizeof m->cram_challenge,
+		     "<%llu.%lld@%s>", rnd, (long long)time(NULL), m->host_id);
+	if (n < 0 || (size_t)n >= sizeof m->cram_challenge ||
+	    gsasl_base64_to(m->cram_challenge, (size_t)n, &b64, NULL)
+	    != GSASL_OK) {
+		exchange_end(m);
+		return monitor_fail(m, "[SYS/TEMP] authentication temporarily "
+				    "unavailable", false);
+	}
+	const char *f[1] = { b64 };
+	ret = ipc_send_strs(m->ctl_fd, IPC_CONTINUE, 1, f, &error);
+	gsasl_free(b64);
+	if (ret < 0)
+		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
+	return ret;
+}
+
+/* HMAC-MD5 of the challenge keyed with the user's secret, in lower-case
+ * hex (RFC 2195 section 2).  The secret is SASLprep'ed first, as
+ * libgsasl did, so that secrets stored before keep working. */
+static bool
+cram_digest(const struct monitor *m, const char *secret, char hex[33])
+{
+	unsigned char mac[16];
+	char *key = NULL;
+	int rc;
+
+	if (gsasl_saslprep(secret, 0, &key, NULL) != GSASL_OK)
+		return false;
+	rc = gnutls_hmac_fast(GNUTLS_MAC_MD5, key, strlen(key),
+			      m->cram_challenge, strlen(m->cram_challenge), mac);
+	explicit_bzero(key, strlen(key));
+	gsasl_free(key);
+	if (rc < 0)
+		return false;
+	for (size_t i = 0; i < sizeof mac; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	explicit_bzero(mac, sizeof mac);
+	return true;
+}
+
+/* The response: "user SP digest".  A user without a secret, or unknown,
+ * gets a digest computed all the same, over a random key, and fails
+ * like a wrong secret. */
+static int
+cram_response(struct monitor *m, const char *in, size_t len)
+{
+	struct userdb_record *rec;
+	char expected[33], given[33], *user, fake[24];
+	const char *secret;
+	unsigned char diff = 0;
+	bool computed;
+
+	if (len <= 33 || in[len - 33] != ' ' ||
+	    memchr(in, '\0', len - 33) != NULL) {
+		m->at.why = "malformed CRAM-MD5 response";
+		exchange_end(m);
+		return attempt_finish(m, NULL);
+	}
+	for (size_t i = 0; i < 32; i++)
+		given[i] = (char)tolower((unsigned char)in[len - 32 + i]);
+	given[32] = '\0';
+	user = mu_xstrndup(in, len - 33);
+	if (attempt_identify(m, user, NULL) < 0 || m->at.blocked) {
+		free(user);
+		exchange_end(m);
+		return attempt_finish(m, NULL);
+	}
+	free(user);
+	rec = exchange_record(m);
+	if (rec != NULL && rec->secret != NULL) {
+		secret = rec->secret;
+	} else {
+		unsigned char raw[sizeof fake / 2];
+
+		if (gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof raw) < 0)
+			memset(raw, 0x5a, sizeof raw);
+		for (size_t i = 0; i < sizeof raw; i++)
+			snprintf(fake + 2 * i, 3, "%02x", raw[i]);
+		secret = fake;
+	}
+	computed = cram_digest(m, secret, expected);
+	explicit_bzero(fake, sizeof fake);
+	/* every octet compared, whatever differs first */
+	for (size_t i = 0; i < 32; i++)
+		diff |= (unsigned char)(expected[i] ^ given[i]);
+	if (computed && diff == 0 && secret != fake) {
+		auth_popauth_user(m->at.authuser, &m->sasl_rec, &m->at.user);
+		m->at.authenticated = true;
+	} else if (m->at.why == NULL) {
+		m->at.why = !computed ? "the secret cannot be prepared "
+			"(SASLprep)" : rec == NULL ? "no such user" :
+			rec->secret == NULL ? "no reversible secret (popauth "
+			"--apop)" : "wrong password (the digest does not verify)";
+	}
+	explicit_bzero(expected, sizeof expected);
+	exchange_end(m);
+	return attempt_finish(m, NULL);
+}
+
 /* One gsasl_step and what follows from it. */
 static int
 exchange_step(struct monitor *m, const char *in, size_t len)
@@ -385,10 +502,9 @@ exchange_step(struct monitor *m, const char *in, size_t len)
 	if (rc == GSASL_OK) {
 		enum userdb_scram_hash hash;
 
-		/* CRAM-MD5 and SCRAM proved the popauth user's secret */
+		/* SCRAM proved the popauth user's keys */
 		if (!m->at.authenticated && m->sasl_rec_state == REC_FOUND &&
-		    (is_scram(m->sasl_mech, &hash) ||
-		     strcmp(m->sasl_mech, "CRAM-MD5") == 0)) {
+		    is_scram(m->sasl_mech, &hash)) {
 			auth_popauth_user(m->at.authuser, &m->sasl_rec,
 					  &m->at.user);
 			m->at.authenticated = true;
@@ -459,9 +575,18 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 	}
 	if (is_plus(mech) && cbtype == NULL)
 		return monitor_fail(m, "channel binding needs TLS", false);
+	/* RFC 4422 section 5: a server-first mechanism has no initial
+	 * response, not even an empty one */
+	if (is_cram(mech) && initial != NULL)
+		return monitor_fail(m, "CRAM-MD5 takes no initial response",
+				    false);
 	snprintf(m->sasl_mech, sizeof m->sasl_mech, "%s", mech);
 	snprintf(m->sasl_method, sizeof m->sasl_method, "AUTH %s", mech);
 	attempt_begin(m, m->sasl_method);
+	if (is_cram(mech)) {
+		m->sasl_phase = SASL_RUNNING;
+		return cram_challenge(m);
+	}
 	rc = gsasl_server_start(m->gsasl, mech, &m->sasl);
 	if (rc != GSASL_OK) {
 		m->sasl = NULL;
@@ -518,8 +643,8 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 			return attempt_finish(m, NULL);
 		}
 	}
-	/* no initial response: a server-first mechanism (CRAM-MD5) makes
-	 * its challenge, a client-first one an empty challenge */
+	/* no initial response: the empty challenge of a client-first
+	 * mechanism (RFC 4422 section 5) */
 	rc = exchange_step(m, in, inlen);
 	if (in != NULL) {
 		explicit_bzero(in, inlen);
@@ -565,7 +690,10 @@ sasl_handle_step(struct monitor *m, const struct ipc_msg *msg)
 		gsasl_free(in);
 		return refuse_empty_response(m);
 	}
-	rc = exchange_step(m, in, inlen);
+	if (is_cram(m->sasl_mech))
+		rc = cram_response(m, in, inlen);
+	else
+		rc = exchange_step(m, in, inlen);
 	if (in != NULL) {
 		explicit_bzero(in, inlen);
 		gsasl_free(in);
