@@ -140,6 +140,6 @@ void sasl_compute_offered(struct monitor *m);
 /* SASL_START, SASL_STEP, SASL_CANCEL.  Return 0, or -1 to end. */
 int sasl_handle_start(struct monitor *m, const struct ipc_msg *msg);
 int sasl_handle_step(struct monitor *m, const struct ipc_msg *msg);
-int sasl_handle_cancel(struct monitor *m);
+int sasl_handle_cancel(struct monitor *m, const struct ipc_msg *msg);
 
 #endif

@@ -701,17 +701,45 @@ sasl_handle_step(struct monitor *m, const struct ipc_msg *msg)
 	return rc;
 }
 
+/* SASL_CANCEL: the client's "*", or (one field) a response line the
+ * network process could not take.  Either ends the exchange without a
+ * failed login -- no password was tried -- but only "*" is a cancel:
+ * the reply to the other says what was wrong with the line. */
 int
-sasl_handle_cancel(struct monitor *m)
+sasl_handle_cancel(struct monitor *m, const struct ipc_msg *msg)
 {
-	if (m->sasl_phase == SASL_IDLE) {
-		mu_log(MU_LOG_ERR, "monitor: SASL_CANCEL without an exchange");
+	static const char *const reasons[] = {
+		SESSION_RESPONSE_TOO_LONG, SESSION_RESPONSE_NUL, NULL
+	};
+	const char *reason = NULL;
+	char text[64];
+
+	if (m->sasl_phase == SASL_IDLE || msg->nfields > 1) {
+		mu_log(MU_LOG_ERR, "monitor: %s SASL_CANCEL", m->sasl_phase ==
+		       SASL_IDLE ? "unexpected" : "malformed");
 		return -1;
+	}
+	if (msg->nfields == 1) {
+		const char *r = ipc_field_str(msg, 0, 32);
+
+		for (size_t i = 0; r != NULL && reasons[i] != NULL; i++)
+			if (strcmp(r, reasons[i]) == 0)
+				reason = reasons[i];
+		if (reason == NULL) {
+			mu_log(MU_LOG_ERR, "monitor: malformed SASL_CANCEL");
+			return -1;
+		}
 	}
 	if (m->sasl_phase == SASL_AWAIT_ACK && m->at.authenticated)
 		auth_user_free(&m->at.user);
 	m->at.authenticated = false;
+	if (reason == NULL) {
+		exchange_end(m);
+		/* RFC 5034 section 4: "*" cancels, answered with -ERR */
+		return monitor_fail(m, "authentication cancelled", false);
+	}
+	mu_log(MU_LOG_INFO, "%s: %s; exchange ended", m->sasl_method, reason);
 	exchange_end(m);
-	/* RFC 5034 section 4: "*" cancels, answered with -ERR */
-	return monitor_fail(m, "authentication cancelled", false);
+	snprintf(text, sizeof text, "[AUTH] %s", reason);
+	return monitor_fail(m, text, false);
 }

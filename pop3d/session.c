@@ -240,13 +240,17 @@ read_line(struct session *s)
 }
 
 int
-session_read_response(struct session *s, char *buf, size_t size)
+session_read_response(struct session *s, char *buf, size_t size,
+		      const char **why_r)
 {
 	switch (read_line_into(s, buf, size - 1)) {
 	case LINE_OK:
 		return 1;
 	case LINE_TOO_LONG:
+		*why_r = SESSION_RESPONSE_TOO_LONG;
+		return 0;
 	case LINE_NUL:
+		*why_r = SESSION_RESPONSE_NUL;
 		return 0;
 	case LINE_FLOOD:
 		mu_log(MU_LOG_NOTICE, "%d octets without a line end; closing",

@@ -144,10 +144,18 @@ int session_run_transaction(const struct mu_config *cfg, int fd,
 			    void (*report)(void *ctx, const char *refusal),
 			    void *ctx);
 
+/* Why session_read_response() discarded a line.  Also the reasons a
+ * SASL_CANCEL may carry to the monitor (doc/privsep.md), which makes the
+ * reply "-ERR [AUTH] <reason>" of them. */
+#define SESSION_RESPONSE_TOO_LONG "response too long"
+#define SESSION_RESPONSE_NUL "response with a NUL byte"
+
 /* A SASL response line (RFC 5034 section 4) into buf: 1 a line, 0 one
- * too long for buf or with a NUL (discarded), -1 the session must end
- * (its end recorded). */
-int session_read_response(struct session *s, char *buf, size_t size);
+ * too long for buf or with a NUL, discarded (*why_r: one of the
+ * SESSION_RESPONSE_ reasons), -1 the session must end (its end
+ * recorded). */
+int session_read_response(struct session *s, char *buf, size_t size,
+			  const char **why_r);
 
 /* Record why the session ends, unless a cause is already recorded. */
 void session_end_set(struct session *s, enum session_end why);
