@@ -98,6 +98,7 @@ struct transaction_start {
 	/* the identity to switch to, NULL: keep the process's */
 	const struct identity *identity;
 	bool groups_set;                /* supplementary groups already set */
+	const char *sasl_mechanisms;    /* for CAPA after login (sasl.c) */
 };
 
 /* Never returns. */

@@ -120,6 +120,41 @@ sasl_compute_offered(struct monitor *m)
 	}
 }
 
+/* RFC 2449 section 5: what CAPA announced in AUTHORIZATION, it announces
+ * after login too -- SASL with the same mechanisms.  The transaction
+ * process that answers then has no TLS of its own, and the -PLUS
+ * mechanisms were offered only over TLS (RFC 5802 section 6).  Whether
+ * TLS runs, the monitor knows only from a channel binding, which the
+ * network process sends with every SASL_START over TLS: so the -PLUS
+ * ones are listed when a SASL exchange of this session came with one (a
+ * SASL login over TLS: the list is then the one CAPA gave before), and
+ * left out otherwise -- after a USER/PASS or APOP login over TLS, a list
+ * shorter than the truth rather than one that might claim what a plain
+ * connection cannot do. */
+void
+sasl_list_after_login(const struct monitor *m, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const char *p = m->mechanisms; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		bool plus = len > 5 && memcmp(p + len - 5, "-PLUS", 5) == 0;
+
+		if ((m->channel_bound || !plus) && used + len + 2 <= size) {
+			if (used > 0)
+				buf[used++] = ' ';
+			memcpy(buf + used, p, len);
+			used += len;
+			buf[used] = '\0';
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
+	}
+}
+
 /* The popauth record of the exchange's user, looked up once.  A backend
  * that cannot answer makes the attempt a temporary failure. */
 static struct userdb_record *
@@ -572,6 +607,7 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 			mu_log(MU_LOG_ERR, "monitor: channel binding without TLS");
 			return -1;
 		}
+		m->channel_bound = true;
 	}
 	if (is_plus(mech) && cbtype == NULL)
 		return monitor_fail(m, "channel binding needs TLS", false);

@@ -588,6 +588,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 			const struct timespec *started,
 			struct auth_user *user, struct telemetry *telemetry,
 			const char *input, size_t input_len,
+			const char *sasl_mechanisms,
 			void (*report)(void *ctx, const char *refusal),
 			void *ctx)
 {
@@ -602,6 +603,8 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 	snprintf(s->client, sizeof s->client, "%s", client);
 	s->client_port = client_port;
 	s->telemetry = telemetry;
+	snprintf(s->sasl_mechanisms, sizeof s->sasl_mechanisms, "%s",
+		 sasl_mechanisms != NULL ? sasl_mechanisms : "");
 	session_set_log_prefix(s);
 	if (cfg->host_id != NULL && cfg->host_id[0] != '\0')
 		snprintf(s->host_id, sizeof s->host_id, "%s", cfg->host_id);

@@ -135,12 +135,14 @@ int session_run(const struct mu_config *cfg, const struct session_conn *conn);
  * session is served), else the reply text of the refusal (then nothing
  * is sent and the function returns).  input: commands the client sent
  * after the login command, served first; started: when the connection
- * came (for the summary line).  Takes telemetry and *user. */
+ * came (for the summary line); sasl_mechanisms: what CAPA lists.  Takes
+ * telemetry and *user. */
 int session_run_transaction(const struct mu_config *cfg, int fd,
 			    const char *client, unsigned client_port,
 			    const struct timespec *started,
 			    struct auth_user *user, struct telemetry *telemetry,
 			    const char *input, size_t input_len,
+			    const char *sasl_mechanisms,
 			    void (*report)(void *ctx, const char *refusal),
 			    void *ctx);
 
