@@ -65,20 +65,22 @@ cmd_auth(struct session *s, int argc, char **argv)
 	if (argc > 1)
 		explicit_bzero(argv[1], strlen(argv[1]));
 	while (v == PRIVSEP_CHALLENGE) {
-		int rc = session_read_response(s, line, sizeof line);
+		const char *why = NULL;
+		int rc = session_read_response(s, line, sizeof line, &why);
 
 		if (rc < 0) {
 			v = PRIVSEP_END;
 			break;
 		}
 		if (rc == 0) {
-			/* too long or with a NUL: the exchange is void */
-			v = privsep_sasl_cancel(s);
+			/* too long or with a NUL: the exchange is void, and
+			 * the reply says why -- the client cancelled nothing */
+			v = privsep_sasl_cancel(s, why);
 			break;
 		}
 		/* RFC 5034 section 4: "*" cancels, answered with -ERR */
 		if (strcmp(line, "*") == 0)
-			v = privsep_sasl_cancel(s);
+			v = privsep_sasl_cancel(s, NULL);
 		else
 			v = privsep_sasl_step(s, line);
 		explicit_bzero(line, sizeof line);

@@ -11,6 +11,12 @@
 #include "libmu/url.h"
 #include "libmu/util.h"
 #include "pop3d/conf.h"
+#include "pop3d/limits.h"
+#include "pop3d/session.h"
+
+/* the session keeps host_id in a buffer of its own */
+_Static_assert(POP3_HOST_ID_MAX < SESSION_HOST_ID_MAX,
+	       "SESSION_HOST_ID_MAX holds the longest host_id");
 
 unsigned
 conf_directive_line(const char *file, const char *name)
@@ -42,11 +48,88 @@ conf_directive_line(const char *file, const char *name)
 	return found;
 }
 
+/* host_id is the domain of the APOP timestamp, an RFC 822 msg-id (RFC
+ * 1939 section 7), and of the CRAM-MD5 challenge (RFC 2195 section 2):
+ * atoms -- printable ASCII but for spaces and the specials ()<>@,;:\".[]
+ * -- joined by dots, or an address literal in brackets; and it must
+ * leave the greeting whole within 512 octets (POP3_HOST_ID_MAX).  A name
+ * that breaks either would have clients see a greeting without a usable
+ * timestamp.  0, or -1 with the reason in why. */
+static int
+check_host_id(const char *host_id, char *why, size_t size)
+{
+	size_t len = strlen(host_id);
+	bool literal = host_id[0] == '[';
+	const char *specials = literal ? "[]\\" : "()<>@,;:\\\".[]";
+	size_t label = 0;
+
+	if (len > POP3_HOST_ID_MAX) {
+		snprintf(why, size, "too long (%zu octets): at most %d, so that "
+			 "the greeting with its APOP timestamp fits in 512 "
+			 "(RFC 2449 section 4)", len, POP3_HOST_ID_MAX);
+		return -1;
+	}
+	if (literal && (len < 3 || host_id[len - 1] != ']')) {
+		snprintf(why, size, "an address literal must end with ']'");
+		return -1;
+	}
+	for (size_t i = literal ? 1 : 0; i < (literal ? len - 1 : len); i++) {
+		unsigned char c = (unsigned char)host_id[i];
+		const char *what = NULL;
+		char quoted[4];
+
+		if (c == ' ')
+			what = "a space";
+		else if (c < 0x20 || c == 0x7f)
+			what = "a control character";
+		else if (c > 0x7f)
+			what = "a non-ASCII octet (use the ASCII form of the "
+				"name, xn--...)";
+		else if (c != '.' && strchr(specials, c) != NULL) {
+			snprintf(quoted, sizeof quoted, "'%c'", c);
+			what = quoted;
+		}
+		if (what != NULL) {
+			snprintf(why, size, "contains %s, which the APOP "
+				 "timestamp (an RFC 822 msg-id, RFC 1939 section "
+				 "7) cannot hold", what);
+			return -1;
+		}
+		if (c == '.' && !literal) {
+			if (label == 0)
+				break;          /* the empty label, below */
+			label = 0;
+			continue;
+		}
+		label++;
+	}
+	if (!literal && label == 0) {
+		snprintf(why, size, "has an empty label (a leading, trailing "
+			 "or double '.')");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+report_problem(FILE *errs, const char *file, const char *directive,
+	       const char *what, const char *error)
+{
+	unsigned line = conf_directive_line(file, directive);
+
+	if (line > 0)
+		fprintf(errs, "%s:%u: %s: %s%s\n", file, line, directive, what,
+			error);
+	else
+		fprintf(errs, "%s: %s: %s%s\n", file, directive, what, error);
+}
+
 int
 conf_read_checked(struct mu_config *cfg, const char *file, bool explicit_file,
 		  FILE *errs)
 {
 	const char *error;
+	char why[256];
 	int problems;
 
 	problems = mu_config_read(cfg, file, !explicit_file, errs);
@@ -54,12 +137,16 @@ conf_read_checked(struct mu_config *cfg, const char *file, bool explicit_file,
 		return 1;
 	if (cfg->mailbox != NULL &&
 	    mu_url_check_template(cfg->mailbox, &error) < 0) {
-		unsigned line = conf_directive_line(file, "mailbox");
-
-		if (line > 0)
-			fprintf(errs, "%s:%u: mailbox: %s\n", file, line, error);
-		else
-			fprintf(errs, "%s: mailbox: %s\n", file, error);
+		report_problem(errs, file, "mailbox", "", error);
+		problems++;
+	}
+	/* checked here, so that pop3d -t, a start and SIGHUP all refuse it:
+	 * no session ever sends a greeting cut short */
+	if (cfg->host_id != NULL &&
+	    check_host_id(cfg->host_id, why, sizeof why) < 0) {
+		report_problem(errs, file, "host_id",
+			       conf_directive_line(file, "host_id") > 0 ? "" :
+			       "the system hostname (set host_id): ", why);
 		problems++;
 	}
 	return problems;

@@ -23,6 +23,17 @@
 /* RFC 2449 section 4: a response line is at most 512 octets with CRLF. */
 #define POP3_REPLY_MAX 512
 
+/* The longest host_id: the greeting with its APOP timestamp
+ *   "+OK " host_id " POP3 server ready <" pid "." time "." random "@"
+ *   host_id ">" CRLF
+ * (session.c send_greeting, privsep.c make_apop_timestamp) holds host_id
+ * twice and at most 75 other octets -- pid an int (10 digits), time a
+ * 64-bit time_t (19 digits), random 16 hex digits -- and must fit in
+ * POP3_REPLY_MAX, or the timestamp is cut off.  A longer host_id is a
+ * configuration error (conf.c): 218 octets. */
+#define POP3_GREETING_FIXED_MAX (4 + 19 + 1 + 10 + 1 + 19 + 1 + 16 + 1 + 1 + 2)
+#define POP3_HOST_ID_MAX ((POP3_REPLY_MAX - POP3_GREETING_FIXED_MAX) / 2)
+
 /* Bad commands in a row (unknown, wrong state, bad arguments, failed
  * logins) before the server gives up on the client. */
 #define POP3_MAX_BAD_COMMANDS 20

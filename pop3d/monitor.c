@@ -672,7 +672,7 @@ dispatch(struct monitor *m, const struct ipc_msg *msg)
 	case IPC_SASL_STEP:
 		return sasl_handle_step(m, msg);
 	case IPC_SASL_CANCEL:
-		return sasl_handle_cancel(m);
+		return sasl_handle_cancel(m, msg);
 	default:
 		mu_log(MU_LOG_ERR, "monitor: unexpected %s from the network "
 		       "process", ipc_type_name(msg->type));

@@ -85,6 +85,11 @@ struct monitor {
 	/* the popauth record of the exchange's authuser, looked up once */
 	struct userdb_record sasl_rec;
 	enum { REC_UNKNOWN, REC_FOUND, REC_NONE } sasl_rec_state;
+	/* a SASL_START came with a TLS channel binding: TLS runs, and will
+	 * until the session ends (for CAPA after login, sasl.c) */
+	bool channel_bound;
+	/* CRAM-MD5 (sasl.c): the challenge sent, "<digits.time@host_id>" */
+	char cram_challenge[SESSION_HOST_ID_MAX + 48];
 
 	struct attempt at;
 
@@ -139,9 +144,12 @@ int sasl_init(struct monitor *m, const char **error_r);
 void sasl_done(struct monitor *m);
 /* The mechanisms that can succeed now, into m->mechanisms. */
 void sasl_compute_offered(struct monitor *m);
+/* The mechanisms CAPA lists after login (the transaction process's),
+ * space-separated, into buf. */
+void sasl_list_after_login(const struct monitor *m, char *buf, size_t size);
 /* SASL_START, SASL_STEP, SASL_CANCEL.  Return 0, or -1 to end. */
 int sasl_handle_start(struct monitor *m, const struct ipc_msg *msg);
 int sasl_handle_step(struct monitor *m, const struct ipc_msg *msg);
-int sasl_handle_cancel(struct monitor *m);
+int sasl_handle_cancel(struct monitor *m, const struct ipc_msg *msg);
 
 #endif

@@ -531,6 +531,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		goto out;
 	}
 	if (pid == 0) {
+		char mechs[SASL_MECHLIST_MAX];
 		struct transaction_start ts = {
 			.cfg = m->cfg,
 			.data_fd = m->data_fd,
@@ -546,8 +547,10 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.started = m->started,
 			.identity = use,
 			.groups_set = groups_set,
+			.sasl_mechanisms = mechs,
 		};
 
+		sasl_list_after_login(m, mechs, sizeof mechs);
 		close(st[0]);
 		close(m->ctl_fd);
 		if (m->link_fd >= 0)

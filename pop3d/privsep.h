@@ -54,11 +54,13 @@ enum privsep_verdict privsep_login_apop(struct session *s, const char *user,
 
 /* AUTH (authcmd.c): start an exchange; initial is the initial response
  * as the client sent it, or NULL.  Then one step per client line, or a
- * cancel. */
+ * cancel: reason NULL for the client's "*", else why its line was void
+ * (a SESSION_RESPONSE_ reason, session.h). */
 enum privsep_verdict privsep_sasl_start(struct session *s, const char *mech,
 					const char *initial);
 enum privsep_verdict privsep_sasl_step(struct session *s, const char *line);
-enum privsep_verdict privsep_sasl_cancel(struct session *s);
+enum privsep_verdict privsep_sasl_cancel(struct session *s,
+					 const char *reason);
 
 /* Is mech among the mechanisms offered now (TLS decides the -PLUS ones)?
  * And the list for CAPA and AUTH with no argument. */
@@ -105,6 +107,7 @@ struct transaction_start {
 	/* the identity to switch to, NULL: keep the process's */
 	const struct identity *identity;
 	bool groups_set;                /* supplementary groups already set */
+	const char *sasl_mechanisms;    /* for CAPA after login (sasl.c) */
 };
 
 /* Never returns. */

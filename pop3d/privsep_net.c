@@ -220,9 +220,11 @@ privsep_sasl_step(struct session *s, const char *line)
 }
 
 enum privsep_verdict
-privsep_sasl_cancel(struct session *s)
+privsep_sasl_cancel(struct session *s, const char *reason)
 {
-	return request(s, IPC_SASL_CANCEL, 0, NULL);
+	struct ipc_field f = field(reason);
+
+	return request(s, IPC_SASL_CANCEL, reason != NULL ? 1 : 0, &f);
 }
 
 static bool

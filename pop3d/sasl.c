@@ -6,7 +6,8 @@
  * callback:
  *   PLAIN, LOGIN   GSASL_VALIDATE_SIMPLE: the password goes through the
  *                  `auth` backends like USER/PASS (PAM users too).
- *   CRAM-MD5       GSASL_PASSWORD: the reversible secret popauth keeps for
+ *   CRAM-MD5       done here, not by libgsasl (whose challenge names
+ *                  "localhost"): the reversible secret popauth keeps for
  *                  --apop users (RFC 2195).
  *   SCRAM-SHA-1, SCRAM-SHA-256 (and -PLUS)
  *                  GSASL_SCRAM_ITER, _SALT, _STOREDKEY, _SERVERKEY: the
@@ -23,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <gnutls/crypto.h>
 #include <gnutls/gnutls.h>
@@ -71,6 +73,12 @@ is_scram(const char *mech, enum userdb_scram_hash *hash_r)
 }
 
 static bool
+is_cram(const char *mech)
+{
+	return strcmp(mech, "CRAM-MD5") == 0;
+}
+
+static bool
 is_plus(const char *mech)
 {
 	size_t n = strlen(mech);
@@ -93,7 +101,8 @@ sasl_compute_offered(struct monitor *m)
 		if (cfg->sasl_mechanisms != NULL &&
 		    !mu_list_contains(cfg->sasl_mechanisms, *mech))
 			continue;
-		if (m->gsasl == NULL || !gsasl_server_support_p(m->gsasl, *mech))
+		if (m->gsasl == NULL || (!is_cram(*mech) &&
+					 !gsasl_server_support_p(m->gsasl, *mech)))
 			continue;
 		if (is_scram(*mech, &hash))
 			can = popauth && m->summary.scram[hash] > 0;
@@ -108,6 +117,41 @@ sasl_compute_offered(struct monitor *m)
 		if (n < 0 || (size_t)n >= sizeof m->mechanisms - used)
 			break;
 		used += (size_t)n;
+	}
+}
+
+/* RFC 2449 section 5: what CAPA announced in AUTHORIZATION, it announces
+ * after login too -- SASL with the same mechanisms.  The transaction
+ * process that answers then has no TLS of its own, and the -PLUS
+ * mechanisms were offered only over TLS (RFC 5802 section 6).  Whether
+ * TLS runs, the monitor knows only from a channel binding, which the
+ * network process sends with every SASL_START over TLS: so the -PLUS
+ * ones are listed when a SASL exchange of this session came with one (a
+ * SASL login over TLS: the list is then the one CAPA gave before), and
+ * left out otherwise -- after a USER/PASS or APOP login over TLS, a list
+ * shorter than the truth rather than one that might claim what a plain
+ * connection cannot do. */
+void
+sasl_list_after_login(const struct monitor *m, char *buf, size_t size)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (const char *p = m->mechanisms; *p != '\0';) {
+		const char *end = strchr(p, ' ');
+		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
+		bool plus = len > 5 && memcmp(p + len - 5, "-PLUS", 5) == 0;
+
+		if ((m->channel_bound || !plus) && used + len + 2 <= size) {
+			if (used > 0)
+				buf[used++] = ' ';
+			memcpy(buf + used, p, len);
+			used += len;
+			buf[used] = '\0';
+		}
+		p += len;
+		while (*p == ' ')
+			p++;
 	}
 }
 
@@ -216,7 +260,6 @@ callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 {
 	struct monitor *m = sctx != NULL ? gsasl_session_hook_get(sctx) : NULL;
 	const char *authid, *authzid, *password;
-	struct userdb_record *rec;
 
 	(void)ctx;
 	if (m == NULL)
@@ -233,17 +276,6 @@ callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 		attempt_check_password(m, password);
 		return m->at.authenticated ? GSASL_OK
 			: GSASL_AUTHENTICATION_ERROR;
-	case GSASL_PASSWORD:
-		/* CRAM-MD5 (RFC 2195): the secret, or something nobody
-		 * knows, so that the digest is computed all the same */
-		if (authid == NULL || attempt_identify(m, authid, authzid) < 0)
-			return GSASL_NO_PASSWORD;
-		rec = exchange_record(m);
-		if (rec != NULL && rec->secret != NULL)
-			gsasl_property_set(sctx, prop, rec->secret);
-		else
-			set_random(sctx, prop, 24);
-		return GSASL_OK;
 	case GSASL_SCRAM_ITER:
 	case GSASL_SCRAM_SALT:
 	case GSASL_SCRAM_STOREDKEY:
@@ -330,6 +362,147 @@ offered(const struct monitor *m, const char *mech)
 	return false;
 }
 
+/* An empty client response ends the exchange.  No mechanism offered here
+ * has an empty client message: a PLAIN message holds at least a user
+ * name and a password (RFC 4616 section 2), a CRAM-MD5 response is "user
+ * digest" (RFC 2195 section 2), SCRAM's messages have mandatory
+ * attributes (RFC 5802 section 7), LOGIN asks for a user name and then
+ * a password.  libgsasl answers an empty PLAIN, CRAM-MD5 or first SCRAM
+ * message with the same challenge again, for ever.  No credentials were
+ * tried, so like a malformed response it is not a failed login (the
+ * AUTH still counts against PRIVSEP_MAX_ATTEMPTS).  The AUTH exchange
+ * is over: [AUTH] (RFC 3206 section 4) tells the client that retrying
+ * the same is pointless. */
+static int
+refuse_empty_response(struct monitor *m)
+{
+	mu_log(MU_LOG_INFO, "%s: empty response; exchange ended",
+	       m->sasl_method);
+	exchange_end(m);
+	return monitor_fail(m, "[AUTH] empty response: credentials expected",
+			    false);
+}
+
+/* ---------------------------------------------------------------- CRAM-MD5
+ * RFC 2195, done here: libgsasl's server makes its challenge
+ * "<digits.0@localhost>" (on purpose, to reveal nothing), where section
+ * 2 has random digits, a timestamp and the server's fully qualified
+ * name -- host_id, the name the greeting and the APOP timestamp give. */
+
+/* The challenge, sent as the first "+ " line.  0, or -1 to end. */
+static int
+cram_challenge(struct monitor *m)
+{
+	unsigned long long rnd;
+	const char *error;
+	char *b64 = NULL;
+	int n, ret;
+
+	if (gnutls_rnd(GNUTLS_RND_NONCE, &rnd, sizeof rnd) < 0) {
+		exchange_end(m);
+		return monitor_fail(m, "[SYS/TEMP] authentication temporarily "
+				    "unavailable", false);
+	}
+	n = snprintf(m->cram_challenge, sizeof m->cram_challenge,
+		     "<%llu.%lld@%s>", rnd, (long long)time(NULL), m->host_id);
+	if (n < 0 || (size_t)n >= sizeof m->cram_challenge ||
+	    gsasl_base64_to(m->cram_challenge, (size_t)n, &b64, NULL)
+	    != GSASL_OK) {
+		exchange_end(m);
+		return monitor_fail(m, "[SYS/TEMP] authentication temporarily "
+				    "unavailable", false);
+	}
+	const char *f[1] = { b64 };
+	ret = ipc_send_strs(m->ctl_fd, IPC_CONTINUE, 1, f, &error);
+	gsasl_free(b64);
+	if (ret < 0)
+		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
+	return ret;
+}
+
+/* HMAC-MD5 of the challenge keyed with the user's secret, in lower-case
+ * hex (RFC 2195 section 2).  The secret is SASLprep'ed first, as
+ * libgsasl did, so that secrets stored before keep working. */
+static bool
+cram_digest(const struct monitor *m, const char *secret, char hex[33])
+{
+	unsigned char mac[16];
+	char *key = NULL;
+	int rc;
+
+	if (gsasl_saslprep(secret, 0, &key, NULL) != GSASL_OK)
+		return false;
+	rc = gnutls_hmac_fast(GNUTLS_MAC_MD5, key, strlen(key),
+			      m->cram_challenge, strlen(m->cram_challenge), mac);
+	explicit_bzero(key, strlen(key));
+	gsasl_free(key);
+	if (rc < 0)
+		return false;
+	for (size_t i = 0; i < sizeof mac; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mac[i]);
+	explicit_bzero(mac, sizeof mac);
+	return true;
+}
+
+/* The response: "user SP digest".  A user without a secret, or unknown,
+ * gets a digest computed all the same, over a random key, and fails
+ * like a wrong secret. */
+static int
+cram_response(struct monitor *m, const char *in, size_t len)
+{
+	struct userdb_record *rec;
+	char expected[33], given[33], *user, fake[24];
+	const char *secret;
+	unsigned char diff = 0;
+	bool computed;
+
+	if (len <= 33 || in[len - 33] != ' ' ||
+	    memchr(in, '\0', len - 33) != NULL) {
+		m->at.why = "malformed CRAM-MD5 response";
+		exchange_end(m);
+		return attempt_finish(m, NULL);
+	}
+	for (size_t i = 0; i < 32; i++)
+		given[i] = (char)tolower((unsigned char)in[len - 32 + i]);
+	given[32] = '\0';
+	user = mu_xstrndup(in, len - 33);
+	if (attempt_identify(m, user, NULL) < 0 || m->at.blocked) {
+		free(user);
+		exchange_end(m);
+		return attempt_finish(m, NULL);
+	}
+	free(user);
+	rec = exchange_record(m);
+	if (rec != NULL && rec->secret != NULL) {
+		secret = rec->secret;
+	} else {
+		unsigned char raw[sizeof fake / 2];
+
+		if (gnutls_rnd(GNUTLS_RND_NONCE, raw, sizeof raw) < 0)
+			memset(raw, 0x5a, sizeof raw);
+		for (size_t i = 0; i < sizeof raw; i++)
+			snprintf(fake + 2 * i, 3, "%02x", raw[i]);
+		secret = fake;
+	}
+	computed = cram_digest(m, secret, expected);
+	explicit_bzero(fake, sizeof fake);
+	/* every octet compared, whatever differs first */
+	for (size_t i = 0; i < 32; i++)
+		diff |= (unsigned char)(expected[i] ^ given[i]);
+	if (computed && diff == 0 && secret != fake) {
+		auth_popauth_user(m->at.authuser, &m->sasl_rec, &m->at.user);
+		m->at.authenticated = true;
+	} else if (m->at.why == NULL) {
+		m->at.why = !computed ? "the secret cannot be prepared "
+			"(SASLprep)" : rec == NULL ? "no such user" :
+			rec->secret == NULL ? "no reversible secret (popauth "
+			"--apop)" : "wrong password (the digest does not verify)";
+	}
+	explicit_bzero(expected, sizeof expected);
+	exchange_end(m);
+	return attempt_finish(m, NULL);
+}
+
 /* One gsasl_step and what follows from it. */
 static int
 exchange_step(struct monitor *m, const char *in, size_t len)
@@ -364,10 +537,9 @@ exchange_step(struct monitor *m, const char *in, size_t len)
 	if (rc == GSASL_OK) {
 		enum userdb_scram_hash hash;
 
-		/* CRAM-MD5 and SCRAM proved the popauth user's secret */
+		/* SCRAM proved the popauth user's keys */
 		if (!m->at.authenticated && m->sasl_rec_state == REC_FOUND &&
-		    (is_scram(m->sasl_mech, &hash) ||
-		     strcmp(m->sasl_mech, "CRAM-MD5") == 0)) {
+		    is_scram(m->sasl_mech, &hash)) {
 			auth_popauth_user(m->at.authuser, &m->sasl_rec,
 					  &m->at.user);
 			m->at.authenticated = true;
@@ -435,12 +607,22 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 			mu_log(MU_LOG_ERR, "monitor: channel binding without TLS");
 			return -1;
 		}
+		m->channel_bound = true;
 	}
 	if (is_plus(mech) && cbtype == NULL)
 		return monitor_fail(m, "channel binding needs TLS", false);
+	/* RFC 4422 section 5: a server-first mechanism has no initial
+	 * response, not even an empty one */
+	if (is_cram(mech) && initial != NULL)
+		return monitor_fail(m, "CRAM-MD5 takes no initial response",
+				    false);
 	snprintf(m->sasl_mech, sizeof m->sasl_mech, "%s", mech);
 	snprintf(m->sasl_method, sizeof m->sasl_method, "AUTH %s", mech);
 	attempt_begin(m, m->sasl_method);
+	if (is_cram(mech)) {
+		m->sasl_phase = SASL_RUNNING;
+		return cram_challenge(m);
+	}
 	rc = gsasl_server_start(m->gsasl, mech, &m->sasl);
 	if (rc != GSASL_OK) {
 		m->sasl = NULL;
@@ -472,6 +654,12 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 		return monitor_fail(m, "invalid base64 in the initial response",
 				    false);
 	}
+	/* RFC 5034 section 4: "=" is an initial response, an empty one --
+	 * not the absence of one */
+	if (initial != NULL && inlen == 0) {
+		gsasl_free(in);
+		return refuse_empty_response(m);
+	}
 	/* LOGIN with an initial response (curl --sasl-ir, gsasl): it is the
 	 * user name, the answer to a "User Name" challenge libgsasl's server
 	 * insists on making first -- made and dropped here */
@@ -491,8 +679,8 @@ sasl_handle_start(struct monitor *m, const struct ipc_msg *msg)
 			return attempt_finish(m, NULL);
 		}
 	}
-	/* no initial response: a server-first mechanism (CRAM-MD5) makes
-	 * its challenge, a client-first one an empty challenge */
+	/* no initial response: the empty challenge of a client-first
+	 * mechanism (RFC 4422 section 5) */
 	rc = exchange_step(m, in, inlen);
 	if (in != NULL) {
 		explicit_bzero(in, inlen);
@@ -534,7 +722,14 @@ sasl_handle_step(struct monitor *m, const struct ipc_msg *msg)
 		}
 		return attempt_login(m);
 	}
-	rc = exchange_step(m, in, inlen);
+	if (inlen == 0) {
+		gsasl_free(in);
+		return refuse_empty_response(m);
+	}
+	if (is_cram(m->sasl_mech))
+		rc = cram_response(m, in, inlen);
+	else
+		rc = exchange_step(m, in, inlen);
 	if (in != NULL) {
 		explicit_bzero(in, inlen);
 		gsasl_free(in);
@@ -542,17 +737,45 @@ sasl_handle_step(struct monitor *m, const struct ipc_msg *msg)
 	return rc;
 }
 
+/* SASL_CANCEL: the client's "*", or (one field) a response line the
+ * network process could not take.  Either ends the exchange without a
+ * failed login -- no password was tried -- but only "*" is a cancel:
+ * the reply to the other says what was wrong with the line. */
 int
-sasl_handle_cancel(struct monitor *m)
+sasl_handle_cancel(struct monitor *m, const struct ipc_msg *msg)
 {
-	if (m->sasl_phase == SASL_IDLE) {
-		mu_log(MU_LOG_ERR, "monitor: SASL_CANCEL without an exchange");
+	static const char *const reasons[] = {
+		SESSION_RESPONSE_TOO_LONG, SESSION_RESPONSE_NUL, NULL
+	};
+	const char *reason = NULL;
+	char text[64];
+
+	if (m->sasl_phase == SASL_IDLE || msg->nfields > 1) {
+		mu_log(MU_LOG_ERR, "monitor: %s SASL_CANCEL", m->sasl_phase ==
+		       SASL_IDLE ? "unexpected" : "malformed");
 		return -1;
+	}
+	if (msg->nfields == 1) {
+		const char *r = ipc_field_str(msg, 0, 32);
+
+		for (size_t i = 0; r != NULL && reasons[i] != NULL; i++)
+			if (strcmp(r, reasons[i]) == 0)
+				reason = reasons[i];
+		if (reason == NULL) {
+			mu_log(MU_LOG_ERR, "monitor: malformed SASL_CANCEL");
+			return -1;
+		}
 	}
 	if (m->sasl_phase == SASL_AWAIT_ACK && m->at.authenticated)
 		auth_user_free(&m->at.user);
 	m->at.authenticated = false;
+	if (reason == NULL) {
+		exchange_end(m);
+		/* RFC 5034 section 4: "*" cancels, answered with -ERR */
+		return monitor_fail(m, "authentication cancelled", false);
+	}
+	mu_log(MU_LOG_INFO, "%s: %s; exchange ended", m->sasl_method, reason);
 	exchange_end(m);
-	/* RFC 5034 section 4: "*" cancels, answered with -ERR */
-	return monitor_fail(m, "authentication cancelled", false);
+	snprintf(text, sizeof text, "[AUTH] %s", reason);
+	return monitor_fail(m, text, false);
 }

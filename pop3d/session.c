@@ -273,13 +273,17 @@ login_timed_out(struct session *s)
 }
 
 int
-session_read_response(struct session *s, char *buf, size_t size)
+session_read_response(struct session *s, char *buf, size_t size,
+		      const char **why_r)
 {
 	switch (read_line_into(s, buf, size - 1)) {
 	case LINE_OK:
 		return 1;
 	case LINE_TOO_LONG:
+		*why_r = SESSION_RESPONSE_TOO_LONG;
+		return 0;
 	case LINE_NUL:
+		*why_r = SESSION_RESPONSE_NUL;
 		return 0;
 	case LINE_FLOOD:
 		mu_log(MU_LOG_NOTICE, "%d octets without a line end; closing",
@@ -623,6 +627,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 			const struct timespec *started,
 			struct auth_user *user, struct telemetry *telemetry,
 			const char *input, size_t input_len,
+			const char *sasl_mechanisms,
 			void (*report)(void *ctx, const char *refusal),
 			void *ctx)
 {
@@ -637,6 +642,8 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 	snprintf(s->client, sizeof s->client, "%s", client);
 	s->client_port = client_port;
 	s->telemetry = telemetry;
+	snprintf(s->sasl_mechanisms, sizeof s->sasl_mechanisms, "%s",
+		 sasl_mechanisms != NULL ? sasl_mechanisms : "");
 	session_set_log_prefix(s);
 	conf_host_id(cfg, s->host_id, sizeof s->host_id);
 	if (set_nonblocking(fd, &flags) < 0) {

@@ -143,19 +143,29 @@ int session_run(const struct mu_config *cfg, const struct session_conn *conn);
  * session is served), else the reply text of the refusal (then nothing
  * is sent and the function returns).  input: commands the client sent
  * after the login command, served first; started: when the connection
- * came (for the summary line).  Takes telemetry and *user. */
+ * came (for the summary line); sasl_mechanisms: what CAPA lists.  Takes
+ * telemetry and *user. */
 int session_run_transaction(const struct mu_config *cfg, int fd,
 			    const char *client, unsigned client_port,
 			    const struct timespec *started,
 			    struct auth_user *user, struct telemetry *telemetry,
 			    const char *input, size_t input_len,
+			    const char *sasl_mechanisms,
 			    void (*report)(void *ctx, const char *refusal),
 			    void *ctx);
 
+/* Why session_read_response() discarded a line.  Also the reasons a
+ * SASL_CANCEL may carry to the monitor (doc/privsep.md), which makes the
+ * reply "-ERR [AUTH] <reason>" of them. */
+#define SESSION_RESPONSE_TOO_LONG "response too long"
+#define SESSION_RESPONSE_NUL "response with a NUL byte"
+
 /* A SASL response line (RFC 5034 section 4) into buf: 1 a line, 0 one
- * too long for buf or with a NUL (discarded), -1 the session must end
- * (its end recorded). */
-int session_read_response(struct session *s, char *buf, size_t size);
+ * too long for buf or with a NUL, discarded (*why_r: one of the
+ * SESSION_RESPONSE_ reasons), -1 the session must end (its end
+ * recorded). */
+int session_read_response(struct session *s, char *buf, size_t size,
+			  const char **why_r);
 
 /* Milliseconds left of login_timeout (counted from the connection, not
  * from the last command) in the network process before login; 0 when it

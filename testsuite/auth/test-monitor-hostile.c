@@ -715,6 +715,37 @@ cancel_without_exchange(struct net *n)
 	expect_end(n, "SASL_CANCEL with no exchange");
 }
 
+/* a cancel's reason is one the monitor knows, or the session ends: the
+ * network process cannot make the monitor say what it likes */
+static void
+cancel_unknown_reason(struct net *n)
+{
+	struct ipc_field p[4] = { { "PLAIN", 5 }, { NULL, 0 }, { NULL, 0 },
+				  { NULL, 0 } };
+
+	send_fields(n, IPC_SASL_START, 4, p);
+	expect_continue(n, "AUTH PLAIN");
+	send_strs(n, IPC_SASL_CANCEL, 1, SESSION_RESPONSE_TOO_LONG);
+	expect_fail(n, "a response too long", "[AUTH] response too long", 0);
+	send_fields(n, IPC_SASL_START, 4, p);
+	expect_continue(n, "AUTH PLAIN again");
+	send_strs(n, IPC_SASL_CANCEL, 1, "+OK logged in");
+	expect_end(n, "SASL_CANCEL with a reason of its own");
+}
+
+static void
+cancel_two_fields(struct net *n)
+{
+	struct ipc_field p[4] = { { "PLAIN", 5 }, { NULL, 0 }, { NULL, 0 },
+				  { NULL, 0 } };
+
+	send_fields(n, IPC_SASL_START, 4, p);
+	expect_continue(n, "AUTH PLAIN");
+	send_strs(n, IPC_SASL_CANCEL, 2, SESSION_RESPONSE_NUL,
+		  SESSION_RESPONSE_NUL);
+	expect_end(n, "SASL_CANCEL with two fields");
+}
+
 static void
 mech_not_offered(struct net *n)
 {
@@ -1215,6 +1246,8 @@ main(void)
 	/* SASL out of place */
 	run_case("sasl-step-no-exchange", &plain, step_without_exchange);
 	run_case("sasl-cancel-no-exchange", &plain, cancel_without_exchange);
+	run_case("sasl-cancel-unknown-reason", &plain, cancel_unknown_reason);
+	run_case("sasl-cancel-two-fields", &plain, cancel_two_fields);
 	run_case("sasl-mech-not-offered", &plain, mech_not_offered);
 	run_case("pass-during-sasl", &plain, pass_during_sasl);
 	run_case("sasl-start-twice", &plain, second_start);

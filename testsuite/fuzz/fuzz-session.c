@@ -192,7 +192,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	session_set_log_prefix(s);
 
 	for (;;) {
-		int r = session_read_response(s, s->line, sizeof s->line);
+		const char *why;
+		int r = session_read_response(s, s->line, sizeof s->line, &why);
 
 		if (r < 0)
 			break;

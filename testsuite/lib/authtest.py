@@ -387,7 +387,11 @@ def gsasl_login(conn, mech, user, password, authzid=None, cb_unique=None,
             kind, data = g.next_event()
             if kind == "output":
                 if not started:
-                    reply = conn.cmd("AUTH %s %s" % (mech, data or "="))
+                    # gsasl's first output is empty for CRAM-MD5, which
+                    # is server-first: no initial response at all (RFC
+                    # 4422 section 5), not an empty one ("=")
+                    reply = conn.cmd(("AUTH %s %s" % (mech, data)) if data
+                                     else "AUTH " + mech)
                     started = True
                 else:
                     reply = conn.cmd(data)
