@@ -551,7 +551,7 @@ const struct mu_directive mu_directives[] = {
 	  0, YES, MU_EMPTY_ERROR, NULL },
 	{ "prelogin_per_addr", MU_CFG_UINT, OFF(prelogin_per_addr), "10", 0, 0,
 	  YES, MU_EMPTY_ERROR, NULL },
-	{ "pid_file", MU_CFG_STRING, OFF(pid_file), NULL, 0, 0, NO,
+	{ "pid_file", MU_CFG_STRING, OFF(pid_file), NULL, 0, 0, YES,
 	  MU_EMPTY_UNSET, NULL },
 	{ "deny_from", MU_CFG_LIST, OFF(deny_from), "", 0, 0, YES,
 	  MU_EMPTY_UNSET, parse_cidr_list },

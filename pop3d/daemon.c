@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -594,6 +595,8 @@ daemon_reload(struct daemon *d)
 		mu_log(MU_LOG_NOTICE, "SIGHUP: pop3_listen_addr, "
 		       "pop3_listen_port, pop3_listen_tls_port and "
 		       "context_num change at restart");
+	if (!same_string(cfg->pid_file, old->pid_file))
+		mu_log(MU_LOG_NOTICE, "SIGHUP: pid_file changes at restart");
 	if (cfg->fd_limit != old->fd_limit)
 		fd_limit_apply(cfg->fd_limit);
 	/* certificates are re-read too (renewed ones take effect without a
@@ -605,6 +608,64 @@ daemon_reload(struct daemon *d)
 	free(old);
 	mu_log(MU_LOG_NOTICE, "SIGHUP: configuration re-read; new sessions "
 	       "use it");
+}
+
+/* ---- pid_file ---- */
+
+/* Opened before detaching, so that a path that cannot be written is an
+ * error on stderr and in the exit status; written once the final process
+ * is known.  No symlink is followed: the file is made as root. */
+static int
+pid_file_open(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC |
+		      O_NONBLOCK, 0644);
+	struct stat st;
+
+	if (fd < 0) {
+		fprintf(stderr, "pop3d: pid_file %s: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		fprintf(stderr, "pop3d: pid_file %s: not a regular file\n",
+			path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+pid_file_write(int fd, const char *path)
+{
+	char line[32];
+	int len = snprintf(line, sizeof line, "%ld\n", (long)getpid());
+
+	if (ftruncate(fd, 0) < 0 || mu_write_all(fd, line, (size_t)len) < 0)
+		mu_log(MU_LOG_ERR, "pid_file %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* At exit: only a file that still names us (a second daemon started by
+ * mistake may have written its own). */
+static void
+pid_file_remove(const char *path)
+{
+	char line[32];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return;
+	n = read(fd, line, sizeof line - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	line[n] = '\0';
+	if (strtol(line, NULL, 10) == (long)getpid() && unlink(path) < 0)
+		mu_log(MU_LOG_WARNING, "pid_file %s: %s", path,
+		       strerror(errno));
 }
 
 /* ---- the loop ---- */
@@ -729,7 +790,8 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	struct daemon d = { .cfg = cfg, .opts = opts };
 	struct sigaction sa;
 	sigset_t blocked;
-	int status = 0;
+	char *pid_file = NULL;
+	int status = 0, pid_fd = -1;
 
 	d.max_children = opts->max_children ? opts->max_children :
 		cfg->context_num;
@@ -743,10 +805,24 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		free(d.config_file);
 		return 1;
 	}
+	/* SIGHUP may change the configuration, never this file: the one
+	 * written is the one removed */
+	if (cfg->pid_file != NULL && cfg->pid_file[0] != '\0') {
+		pid_file = mu_xstrdup(cfg->pid_file);
+		pid_fd = pid_file_open(pid_file);
+		if (pid_fd < 0) {
+			daemon_unlisten(&d);
+			free(d.config_file);
+			free(pid_file);
+			return 1;
+		}
+	}
 	if (!opts->foreground && detach() < 0) {
 		mu_log(MU_LOG_CRIT, "cannot detach: %s", strerror(errno));
 		return 1;
 	}
+	if (pid_fd >= 0)
+		pid_file_write(pid_fd, pid_file);
 	d.children = mu_xcalloc(d.max_children, sizeof *d.children);
 	d.pfd = mu_xcalloc(MAX_LISTENERS + d.max_children, sizeof *d.pfd);
 	log_listening(&d);
@@ -804,6 +880,10 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 				accept_one(&d, &d.listeners[i]);
 	}
 	daemon_stop(&d);
+	if (pid_file != NULL) {
+		pid_file_remove(pid_file);
+		free(pid_file);
+	}
 	free(d.children);
 	free(d.pfd);
 	free(d.config_file);

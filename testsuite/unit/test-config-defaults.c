@@ -104,7 +104,7 @@ check_table(void)
 		{ "sasl_mechanisms", true }, { "impersonation_users", true },
 		{ "telemetry_dir", true }, { "lock_timeout", true },
 		{ "mail_privileged_group", false }, { "login_timeout", true },
-		{ "prelogin_per_addr", true }, { "pid_file", false },
+		{ "prelogin_per_addr", true }, { "pid_file", true },
 		{ "deny_from", true }, { "allow_from", true },
 	};
 	size_t n = sizeof expected / sizeof *expected;
