@@ -1,4 +1,4 @@
-/* The pop3d configuration: the table of every directive of INTERFACE.md,
+/* The pop3d configuration: the table of every directive pop3d documents,
  * the value parsers, the `name = value` file reader and the printer.
  *
  * Two headers are called config.h: autoconf's (in the build directory,
@@ -458,7 +458,7 @@ parse_cidr_list(const struct mu_directive *d, const char *text, void *field,
 #define YES true
 #define NO false
 
-/* Every directive of INTERFACE.md, in its order.  implemented = NO means
+/* Every directive, in the order of pop3d.conf(5).  implemented = NO means
  * the value is checked and stored but nothing uses it yet; pop3d warns. */
 const struct mu_directive mu_directives[] = {
 	/* named after Gromox pop3 */

@@ -1,5 +1,5 @@
 /* The configuration of pop3d and mu-sieve: one table of every directive
- * of INTERFACE.md, with its type and default, and a parser for the
+ * pop3d documents, with its type and default, and a parser for the
  * `name = value` file format.  Errors are reported as `FILE:LINE: message`. */
 #ifndef MU_CONFIG_H
 #define MU_CONFIG_H

@@ -1,4 +1,4 @@
-/* Mailbox URL templates and format auto-detection (INTERFACE.md, "Mailbox
+/* Mailbox URL templates and format auto-detection (pop3d.conf(5), "Mailbox
  * URL templates").
  *
  * The user name comes from the network: whatever a client sends as USER

@@ -1,5 +1,5 @@
 /* Blocks after failed logins (`pop3_auth_times`, `block_interval_auths`;
- * INTERFACE.md).  Counted in the stat file, so they hold across
+ * pop3d.conf(5)).  Counted in the stat file, so they hold across
  * connections and across every session process:
  *
  *   - per pair (name, client address): pop3_auth_times failures in a row,
@@ -29,7 +29,7 @@
 
 #define BLOCK_MAX_NAMES 2
 /* a client address is blocked as a whole after this many times
- * pop3_auth_times failures (INTERFACE.md) */
+ * pop3_auth_times failures (pop3d.conf(5)) */
 #define BLOCK_ADDRESS_FACTOR 5
 
 struct block_subject {

@@ -1,5 +1,5 @@
 /* The maildrop at the edges of a session: what GNU Mailutils pop3d does
- * to a mailbox beyond RFC 1939 (issue 6).
+ * to a mailbox beyond RFC 1939.
  *
  *   at login, before the maildrop is listed (lifecycle.c):
  *     undelete   clear deletion marks other programs left (undelete.c),

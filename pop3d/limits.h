@@ -3,8 +3,8 @@
 #ifndef POP3D_LIMITS_H
 #define POP3D_LIMITS_H
 
-/* RFC 2449 section 4: a command line is at most 255 octets.  INTERFACE.md
- * counts them before the CRLF; a longer line is discarded whole and
+/* RFC 2449 section 4: a command line is at most 255 octets, counted
+ * before the CRLF; a longer line is discarded whole and
  * answered with one -ERR, never split into two commands. */
 #define POP3_LINE_MAX 255
 

@@ -1,4 +1,4 @@
-/* pop3d: options and modes (INTERFACE.md, "pop3d command line"). */
+/* pop3d: options and modes (pop3d(8), OPTIONS and MODES). */
 #include "config.h"
 
 #include <ctype.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Timing of failed logins (issue 4): does the answer's time tell an
+"""Timing of failed logins: does the answer's time tell an
 unknown user from a wrong password?  200 tries of each through pop3d -d
 on loopback (popauth users, blocks off so that every try is checked),
 interleaved, 8 connections at a time; each try times USER's reply and

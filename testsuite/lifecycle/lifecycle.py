@@ -1,4 +1,4 @@
-"""lifecycle -- shared helpers of the mailbox lifecycle tests (issue 6):
+"""lifecycle -- shared helpers of the mailbox lifecycle tests:
 expire at QUIT, undelete at login, bulletins at login.
 
 Builds on pop3test (testsuite/lib): a Setup makes the user, the mailbox

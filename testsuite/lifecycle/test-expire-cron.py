@@ -1,4 +1,4 @@
-"""Issue 6, done when: pop3d stamps what its clients retrieve, and a
+"""The whole lifecycle: pop3d stamps what its clients retrieve, and a
 cron-style run of sieve-scripts/expire.sv (mu-sieve over mailboxes of
 each format, one loop as a crontab line would run it) removes exactly the
 messages retrieved more than 5 days ago and nothing else.

@@ -1,4 +1,4 @@
-"""Bad input (RFC 2449 section 4, INTERFACE.md): an overlong line gets
+"""Bad input (RFC 2449 section 4, pop3d(8) LIMITS): an overlong line gets
 one -ERR and is never split; 64 KiB without a line end closes; a NUL
 byte voids a line; unknown commands and wrong states get -ERR; numbers
 are strict; 20 bad commands in a row close the session."""

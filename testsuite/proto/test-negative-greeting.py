@@ -1,4 +1,4 @@
-"""Negative greetings carry host_id (INTERFACE.md, host_id): a session that
+"""Negative greetings carry host_id (host_id): a session that
 cannot start -- here because running_identity does not exist, which
 matters only when pop3d runs as root -- gets one
 "-ERR [SYS/TEMP] HOST_ID ..." line and the connection closes, in inetd

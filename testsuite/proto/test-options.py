@@ -1,4 +1,4 @@
-"""The command line (INTERFACE.md): --version, --help and -?, -t/--lint
+"""The command line (pop3d(8)): --version, --help and -?, -t/--lint
 on good and bad configs, bad options and a missing -c file exit 1 with
 one line on stderr, unsupported -s/-H refuse to run."""
 import os

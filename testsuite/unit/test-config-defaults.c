@@ -1,5 +1,5 @@
-/* Every default of INTERFACE.md after mu_config_init, and the table: every
- * directive present once, in INTERFACE.md's order, with the implemented
+/* Every documented default after mu_config_init, and the table: every
+ * directive present once, in the order of pop3d.conf(5), with the implemented
  * flags of this release.  An empty file and a missing default file change
  * nothing. */
 #include "config.h"

@@ -32,7 +32,7 @@ main(void)
 {
 	struct mu_config cfg;
 
-	/* INTERFACE.md's examples */
+	/* the examples of pop3d.conf(5) */
 	good("90", 90);
 	good("90s", 90);
 	good("3min", 180);
