@@ -206,9 +206,97 @@ mu_scan_end(struct mu_scan *sc, struct mu_message_info *info)
 		snprintf(info->uidl, sizeof info->uidl, "%s", hex);
 }
 
-/* Identical messages hash alike; the later copies get "-2", "-3", ... in
- * mailbox order.  Quadratic only in the number of duplicates of one UIDL,
- * found through a sorted index. */
+/* ---- the tie-breaker (doc/uidl.md, "Unique in the mailbox") ----
+ *
+ * Each message comes with a candidate: its X-UIDL value, its Maildir name
+ * or its content hash.  The rule, in three passes over the mailbox:
+ *
+ *  1. the first message (in mailbox order) with a candidate gets it;
+ *  2. the n-th copy of a candidate gets "CANDIDATE-n" -- unless that name
+ *     is some message's candidate (anywhere in the mailbox: an X-UIDL
+ *     "abc-2" is that message's own UIDL, and a client may know it) or an
+ *     earlier copy's "-n" (two 70-character candidates cut alike);
+ *  3. such a copy gets "CANDIDATE~n" instead, or ~n+1, ~n+2 ..., the first
+ *     name no message has, in mailbox order.
+ *
+ * Passes 1 and 2 are the rule pop3d always had, so every UIDL it gave that
+ * was unique stays; only copies that collided move.  They move to "~":
+ * every name pass 2 makes ends in "-digits" and every name pass 3 makes in
+ * "~digits", so no later copy's "-n" can ever claim a "~" name, and a
+ * message delivered at the end of the mailbox changes no UIDL before it
+ * unless its own candidate is one of the tie-broken names already given.
+ * A name that would pass 70 characters keeps its suffix and loses the end
+ * of the candidate. */
+
+/* A set of UIDL strings, by open addressing; the strings belong to the
+ * caller and stay put while the set lives. */
+struct uidl_set {
+	const char **slot;
+	size_t mask;
+};
+
+static size_t
+uidl_hash(const char *s)
+{
+	size_t h = 2166136261u;         /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static void
+uidl_set_init(struct uidl_set *set, size_t count)
+{
+	size_t cap = 16;
+
+	/* one name per message goes in: the table stays at most half full.
+	 * No overflow: count message infos of ~100 bytes each exist. */
+	while (cap < 2 * count)
+		cap *= 2;
+	set->slot = mu_xcalloc(cap, sizeof *set->slot);
+	set->mask = cap - 1;
+}
+
+/* Add s (the caller knows it is not there yet). */
+static void
+uidl_set_add(struct uidl_set *set, const char *s)
+{
+	size_t i = uidl_hash(s) & set->mask;
+
+	while (set->slot[i] != NULL)
+		i = (i + 1) & set->mask;
+	set->slot[i] = s;
+}
+
+static bool
+uidl_set_has(const struct uidl_set *set, const char *s)
+{
+	size_t i = uidl_hash(s) & set->mask;
+
+	for (; set->slot[i] != NULL; i = (i + 1) & set->mask)
+		if (strcmp(set->slot[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* out = base + sep + n, the end of base cut so that it fits in
+ * MU_UIDL_MAX.  out and base must not overlap. */
+static void
+uidl_with_suffix(char out[MU_UIDL_MAX + 1], const char *base, char sep,
+		 size_t n)
+{
+	char suffix[24];
+	size_t sl = (size_t)snprintf(suffix, sizeof suffix, "%c%zu", sep, n);
+	size_t bl = strlen(base);
+
+	if (bl + sl > MU_UIDL_MAX)
+		bl = MU_UIDL_MAX - sl;
+	memcpy(out, base, bl);
+	memcpy(out + bl, suffix, sl + 1);
+}
+
+/* Copies are found through a sorted index: (candidate, position). */
 struct uidl_ref {
 	const char *uidl;
 	size_t idx;
@@ -229,37 +317,78 @@ void
 mu_uidl_make_unique(struct mu_message_info *msgs, size_t count)
 {
 	struct uidl_ref *refs;
-	char **fixed;
+	size_t *copy, *first, *next_tilde;
+	struct uidl_set taken;
 
 	if (count < 2)
 		return;
 	refs = mu_xreallocarray(NULL, count, sizeof *refs);
-	fixed = mu_xcalloc(count, sizeof *fixed);
+	copy = mu_xcalloc(count, sizeof *copy);       /* 1: the first */
+	first = mu_xcalloc(count, sizeof *first);     /* its first holder */
+	/* per first holder: the lowest ~n not yet known to be taken, so that
+	 * many displaced copies of one candidate cost linear time */
+	next_tilde = mu_xcalloc(count, sizeof *next_tilde);
 	for (size_t i = 0; i < count; i++) {
 		refs[i].uidl = msgs[i].uidl;
 		refs[i].idx = i;
 	}
 	qsort(refs, count, sizeof *refs, uidl_ref_cmp);
-	for (size_t i = 1, run = 1; i < count; i++) {
-		if (strcmp(refs[i].uidl, refs[i - 1].uidl) != 0) {
-			run = 1;
-			continue;
-		}
-		run++;
-		char suffix[24];
-		int sl = snprintf(suffix, sizeof suffix, "-%zu", run);
-		size_t base = strlen(refs[i].uidl);
-		if (base + (size_t)sl > MU_UIDL_MAX)
-			base = MU_UIDL_MAX - (size_t)sl;
-		fixed[refs[i].idx] = mu_xasprintf("%.*s%s", (int)base,
-						  refs[i].uidl, suffix);
-	}
 	for (size_t i = 0; i < count; i++) {
-		if (fixed[i] != NULL) {
-			snprintf(msgs[i].uidl, sizeof msgs[i].uidl, "%s", fixed[i]);
-			free(fixed[i]);
+		size_t at = refs[i].idx;
+
+		if (i > 0 && strcmp(refs[i].uidl, refs[i - 1].uidl) == 0) {
+			copy[at] = copy[refs[i - 1].idx] + 1;
+			first[at] = first[refs[i - 1].idx];
+		} else {
+			copy[at] = 1;
+			first[at] = at;
 		}
 	}
-	free(fixed);
 	free(refs);
+
+	/* 1: every candidate is taken by its first holder, whose string
+	 * never changes below */
+	uidl_set_init(&taken, count);
+	for (size_t i = 0; i < count; i++)
+		if (copy[i] == 1)
+			uidl_set_add(&taken, msgs[i].uidl);
+
+	/* 2: "-n" where it is free (copy[i] then becomes 0: named) */
+	for (size_t i = 0; i < count; i++) {
+		char name[MU_UIDL_MAX + 1];
+
+		if (copy[i] < 2)
+			continue;
+		uidl_with_suffix(name, msgs[first[i]].uidl, '-', copy[i]);
+		if (uidl_set_has(&taken, name))
+			continue;       /* 3 gives it a "~" name */
+		memcpy(msgs[i].uidl, name, strlen(name) + 1);
+		uidl_set_add(&taken, msgs[i].uidl);
+		copy[i] = 0;
+	}
+
+	/* 3: "~n" and up for the copies whose "-n" was taken */
+	for (size_t i = 0; i < count; i++) {
+		char name[MU_UIDL_MAX + 1];
+		size_t f = first[i], n;
+
+		if (copy[i] < 2)
+			continue;
+		n = copy[i] > next_tilde[f] ? copy[i] : next_tilde[f];
+		/* ends: the names for successive n all differ (the digits
+		 * after the last '~'), and the set holds fewer than count */
+		for (;; n++) {
+			uidl_with_suffix(name, msgs[f].uidl, '~', n);
+			if (!uidl_set_has(&taken, name))
+				break;
+		}
+		next_tilde[f] = n + 1;
+		memcpy(msgs[i].uidl, name, strlen(name) + 1);
+		uidl_set_add(&taken, msgs[i].uidl);
+	}
+
+	free(taken.slot);
+	free(next_tilde);
+	free(first);
+	free(copy);
 }

@@ -48,8 +48,11 @@ void mu_scan_chunk(struct mu_scan *sc, const char *data, size_t len, bool eol);
 /* Fill size, lines and a provisional uidl (X-UIDL value, or the hash). */
 void mu_scan_end(struct mu_scan *sc, struct mu_message_info *info);
 
-/* Make UIDLs unique in a mailbox: the second and later copies of the same
- * UIDL get "-2", "-3" ... in mailbox order (identical messages). */
+/* Make the provisional UIDLs of a mailbox's messages (in mailbox order)
+ * unique, the same way in every session: the first message with a UIDL
+ * keeps it, the n-th copy gets "-n", or "~n" (and up) when "-n" is another
+ * message's own UIDL.  A UIDL no other message shares never changes; the
+ * rule and its limits are in doc/uidl.md. */
 void mu_uidl_make_unique(struct mu_message_info *msgs, size_t count);
 
 /* The value of a complete header line "X-Expire-Timestamp: <seconds>"

@@ -132,8 +132,9 @@ compare(const struct seen *before, const struct seen *after, bool asked,
 	if (after->size != before->size + n * (ADDED_LEN + 2) ||
 	    after->lines != before->lines + n || after->hash != before->hash)
 		fail("changed by the commit", idx);
-	/* a UIDL made unique with "-2" may lose its suffix in a fresh open
-	 * when the first copy is gone; the session keeps its UIDLs */
+	/* a UIDL made unique by the tie-breaker ("-2", "~2") may change in
+	 * a fresh open when a message it collided with is gone; the session
+	 * keeps its UIDLs */
 	if (same_uidl && strcmp(after->uidl, before->uidl) != 0)
 		fail("UIDL changed by the commit", idx);
 }
