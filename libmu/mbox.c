@@ -12,7 +12,9 @@
  * Locking: the session lock (flock on DIR/.NAME.pop3d-lock) for the whole
  * session; the delivery lock (dotlock + fcntl) only while scanning and
  * committing, so MTAs deliver during a POP3 session.  Messages are read
- * with pread on the descriptor kept open: MTAs only ever append.
+ * with pread on the descriptor kept open: MTAs only ever append.  An MUA
+ * may rewrite the file in place all the same; every message keeps an
+ * identity taken at the scan, checked before it is read and at commit.
  *
  * Commit is an in-place compaction with a redo journal, so the inode
  * never changes; see doc/mbox-commit.md for the design and its proof. */
@@ -64,7 +66,7 @@ struct mbox_msg {
 	off_t from_off;         /* the From_ line */
 	off_t body_start;       /* first byte after the From_ line */
 	off_t body_end;         /* end of the message (separator excluded) */
-	uint64_t from_hash;     /* FNV-1a of the From_ line, for commit checks */
+	uint64_t ident;         /* msg_ident(): is it still where we found it? */
 };
 
 struct mbox {
@@ -78,20 +80,47 @@ struct mbox {
 	time_t last_touch;
 	struct mbox_msg *m;     /* mb->count entries */
 	off_t scanned_size;     /* the file size the messages were found in */
+	uint64_t end_ident;     /* end_ident(): the bytes before scanned_size */
 	bool broken;            /* a commit failed half-way: read nothing more */
 };
 
+/* FNV-1a, 64 bits: a fingerprint against accidents (another program's
+ * rewrite, a file put in the mailbox's place), not against an adversary,
+ * who could as well edit the file. */
+#define FNV_INIT 0xcbf29ce484222325ULL
+
 static uint64_t
-fnv1a(const void *data, size_t len)
+fnv1a_update(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+/* Continue *h over fd's bytes [off, off+len), read through buf
+ * (COPY_BUFSIZE bytes); -1 on a read error or a file too short (ESTALE). */
+static int
+fnv1a_range(int fd, off_t off, uint64_t len, char *buf, uint64_t *h)
+{
+	while (len > 0) {
+		size_t want = len < COPY_BUFSIZE ? (size_t)len : COPY_BUFSIZE;
+		ssize_t n = mu_pread_full(fd, buf, want, off);
+
+		if (n < 0)
+			return -1;
+		if ((size_t)n != want) {
+			errno = ESTALE;
+			return -1;
+		}
+		*h = fnv1a_update(*h, buf, want);
+		off += (off_t)want;
+		len -= want;
+	}
+	return 0;
 }
 
 static off_t
@@ -164,6 +193,114 @@ looks_like_from_line(const char *p, size_t len)
 	return has_time && has_year;
 }
 
+/* At most max line ends (LF or CRLF) at the start of b: where what
+ * follows them starts. */
+static size_t
+skip_line_ends(const char *b, size_t n, int max)
+{
+	size_t j = 0;
+
+	for (int k = 0; k < max; k++) {
+		if (j < n && b[j] == '\n')
+			j++;
+		else if (j + 1 < n && b[j] == '\r' && b[j + 1] == '\n')
+			j += 2;
+		else
+			break;
+	}
+	return j;
+}
+
+/* Does the file (size bytes) hold, from off on, what an MTA appends: at
+ * most the two line ends a careful appender writes first (the blank line
+ * a last message without one lacks), then a "From " line -- with dated,
+ * one the next scan will take for a separator (looks_like_from_line)?
+ * Anything else is not mail that was delivered, but the bytes of another
+ * writer.  buf: COPY_BUFSIZE bytes.  1 yes, 0 no, -1 read error. */
+static int
+appended_mail_at(int fd, off_t off, off_t size, bool dated, char *buf)
+{
+	size_t want = size - off < COPY_BUFSIZE ? (size_t)(size - off)
+						: COPY_BUFSIZE;
+	ssize_t n = mu_pread_full(fd, buf, want, off);
+	const char *line, *nl;
+	size_t j, len;
+
+	if (n < 0)
+		return -1;
+	j = skip_line_ends(buf, (size_t)n, 2);
+	if ((size_t)n - j < 5 || memcmp(buf + j, "From ", 5) != 0)
+		return 0;
+	if (!dated)
+		return 1;
+	line = buf + j;
+	nl = memchr(line, '\n', (size_t)n - j);
+	if (nl != NULL) {
+		len = (size_t)(nl - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+	} else if ((size_t)n == (size_t)(size - off)) {
+		len = (size_t)n - j;	/* the file's last line, without LF */
+	} else {
+		return 0;		/* longer than any From_ line */
+	}
+	return looks_like_from_line(line, len);
+}
+
+/* ---- identity: is the file still the one we scanned? ----
+ *
+ * Between the scan and a commit the delivery lock is not held, and an
+ * MUA (mutt, pine) may rewrite the file in place: same inode, the same
+ * From_ lines at the same offsets up to the message it changed.  A
+ * message's identity is a fingerprint of its From_ line together with
+ * the ID_BEFORE_FROM bytes before it (the end of the previous message and
+ * its separator), and the mailbox's end is the fingerprint of the last
+ * ID_END_WINDOW bytes before scanned_size.  A rewrite that changes a
+ * message's length moves every byte after it, so it changes the
+ * identity of the next message, or the end's; one that keeps every byte
+ * where it was cannot mislead a commit, which copies the bytes as they
+ * are.  Checking costs one read per message and 64 KiB, not a pass over
+ * the file (doc/mbox-commit.md, "What another writer can do"). */
+#define ID_BEFORE_FROM 512
+#define ID_END_WINDOW 65536
+
+static int
+msg_ident(const struct mbox *d, size_t i, char *buf, uint64_t *id_r)
+{
+	off_t from = d->m[i].from_off;
+	off_t start = from > ID_BEFORE_FROM ? from - ID_BEFORE_FROM : 0;
+
+	*id_r = FNV_INIT;
+	return fnv1a_range(d->fd, start, (uint64_t)(d->m[i].body_start - start),
+			   buf, id_r);
+}
+
+static int
+end_ident(const struct mbox *d, char *buf, uint64_t *id_r)
+{
+	off_t end = d->scanned_size;
+	off_t start = end > ID_END_WINDOW ? end - ID_END_WINDOW : 0;
+
+	*id_r = FNV_INIT;
+	return fnv1a_range(d->fd, start, (uint64_t)(end - start), buf, id_r);
+}
+
+/* Take the identities of messages first.. and of the end, as the file is
+ * now: at the scan, and after our own writes (under the delivery lock). */
+static int
+mbox_identify(struct mu_mailbox *mb, struct mbox *d, size_t first)
+{
+	char *buf = mu_xmalloc(COPY_BUFSIZE);
+	int rc = 0;
+
+	for (size_t i = first; i < mb->count && rc == 0; i++)
+		rc = msg_ident(d, i, buf, &d->m[i].ident);
+	if (rc == 0)
+		rc = end_ident(d, buf, &d->end_ident);
+	free(buf);
+	return rc;
+}
+
 /* ---- scanning ---- */
 
 static int
@@ -224,7 +361,6 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 			memset(&mb->msgs[n], 0, sizeof mb->msgs[n]);
 			d->m[n].from_off = off;
 			d->m[n].body_start = stream_offset(&s);
-			d->m[n].from_hash = fnv1a(data, len);
 			mu_scan_begin(&sc);
 			/* identical bodies delivered at different times differ */
 			mu_scan_salt(&sc, data, len);
@@ -285,6 +421,13 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	mb->count = n;
 	d->scanned_size = st.st_size;
 	mu_uidl_make_unique(mb->msgs, n);
+	if (mbox_identify(mb, d, 0) < 0) {
+		int e = errno;
+
+		mb->count = 0;
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(e));
+	}
 	return 0;
 }
 
@@ -1055,6 +1198,41 @@ mbox_close(struct mu_mailbox *mb)
 	mbox_free_drv(mb);
 }
 
+/* Is message idx still where the scan found it, with the same bytes
+ * around it: its own identity, and that of the next message (or of the
+ * end) which a change of its length would move?  Without this, a
+ * message an MUA rewrote would be sent cut or shifted, under the size
+ * announced before the rewrite. */
+static int
+message_unchanged(struct mu_mailbox *mb, struct mbox *d, size_t idx,
+		  const char **error_r)
+{
+	char *buf = mu_xmalloc(COPY_BUFSIZE);
+	struct stat st;
+	uint64_t id;
+	int rc = msg_ident(d, idx, buf, &id);
+	bool same = rc == 0 && id == d->m[idx].ident;
+
+	if (same && idx + 1 < mb->count) {
+		rc = msg_ident(d, idx + 1, buf, &id);
+		same = rc == 0 && id == d->m[idx + 1].ident;
+	} else if (same) {
+		rc = fstat(d->fd, &st);
+		same = rc == 0 && st.st_size >= d->scanned_size &&
+		       (rc = end_ident(d, buf, &id)) == 0 && id == d->end_ident;
+	}
+	free(buf);
+	if (rc < 0 && errno != ESTALE)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(errno));
+	if (!same)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "message %zu of "
+				       "%s changed on disk since the session began "
+				       "(another program rewrote the mailbox)",
+				       idx + 1, mb->path);
+	return 0;
+}
+
 static int
 mbox_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 		 const char **error_r)
@@ -1069,6 +1247,8 @@ mbox_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 		*error_r = "the mailbox is being repaired; try again later";
 		return -1;
 	}
+	if (message_unchanged(mb, d, idx, error_r) < 0)
+		return -1;
 	mu_msgstream_init_fd(st, d->fd, false, d->m[idx].body_start,
 			     d->m[idx].body_end, MU_STREAM_MBOXRD);
 	return 0;
@@ -1088,44 +1268,55 @@ struct insertion {
 	size_t from_eol_len;
 };
 
-/* Is the file still the one we scanned, with every From_ line in place? */
+/* Is the file still the one we scanned?  The same inode, no shorter,
+ * every message's identity and the end's unchanged, and whatever lies
+ * past the scanned end mail an MTA appended.  An MUA that rewrote the
+ * last message in place (mutt adding "Status: RO") pushed its tail past
+ * the scanned end: taken for new mail, those bytes would be glued to the
+ * message before a deleted one.  Any doubt refuses the commit before a
+ * byte is written. */
 static int
 commit_verify(struct mu_mailbox *mb, struct mbox *d, off_t size,
 	      const char **error_r)
 {
 	struct stat st;
-	char *buf;
-	bool ok = true;
+	char *buf, why[96];
+	uint64_t id;
+	int rc = 0;
 
 	if (stat(mb->path, &st) < 0 || st.st_ino != d->ino || st.st_dev != d->dev)
 		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced by "
 				       "another program during the session; nothing "
 				       "changed", mb->path);
+	why[0] = '\0';
 	if (size < d->scanned_size)
-		ok = false;
-	buf = mu_xmalloc(COPY_BUFSIZE + 2);
-	for (size_t i = 0; ok && i < mb->count; i++) {
-		size_t n = (size_t)(d->m[i].body_start - d->m[i].from_off);
-
-		if (n > COPY_BUFSIZE + 2 ||
-		    mu_pread_full(d->fd, buf, n, d->m[i].from_off) != (ssize_t)n) {
-			ok = false;
-			break;
-		}
-		/* the line as the scan hashed it: a CR is part of the line
-		 * end only before an LF (a last line without LF keeps it) */
-		if (n > 0 && buf[n - 1] == '\n') {
-			n--;
-			if (n > 0 && buf[n - 1] == '\r')
-				n--;
-		}
-		ok = fnv1a(buf, n) == d->m[i].from_hash;
+		snprintf(why, sizeof why, "it is shorter than when it was read");
+	buf = mu_xmalloc(COPY_BUFSIZE);
+	for (size_t i = 0; why[0] == '\0' && i < mb->count; i++) {
+		rc = msg_ident(d, i, buf, &id);
+		if (rc < 0 || id != d->m[i].ident)
+			snprintf(why, sizeof why, "message %zu moved or changed", i + 1);
+	}
+	if (why[0] == '\0') {
+		rc = end_ident(d, buf, &id);
+		if (rc < 0 || id != d->end_ident)
+			snprintf(why, sizeof why, "the end of message %zu changed",
+				 mb->count);
+	}
+	if (why[0] == '\0' && size > d->scanned_size) {
+		rc = appended_mail_at(d->fd, d->scanned_size, size, true, buf);
+		if (rc == 0)
+			snprintf(why, sizeof why, "what follows message %zu is not a "
+				 "new message", mb->count);
 	}
 	free(buf);
-	if (!ok)
+	if (rc < 0 && errno != ESTALE)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(errno));
+	if (why[0] != '\0')
 		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was changed by "
-				       "another program during the session; nothing "
-				       "changed", mb->path);
+				       "another program during the session (%s); "
+				       "nothing changed", mb->path, why);
 	return 0;
 }
 
@@ -1244,19 +1435,14 @@ absorb_separator(struct mbox *d, off_t size)
 	char b[9];
 	off_t at = d->scanned_size;
 	ssize_t n;
-	size_t j = 0;
+	size_t j;
 
 	if (size <= at)
 		return at;
 	n = mu_pread_full(d->fd, b, sizeof b, at);
 	if (n < 0)
 		return at;
-	for (int k = 0; k < 2; k++) {
-		if (j < (size_t)n && b[j] == '\n')
-			j++;
-		else if (j + 1 < (size_t)n && b[j] == '\r' && b[j + 1] == '\n')
-			j += 2;
-	}
+	j = skip_line_ends(b, (size_t)n, 2);
 	if (j + 5 <= (size_t)n && memcmp(b + j, "From ", 5) == 0)
 		return at + (off_t)j;
 	return at;
@@ -1341,7 +1527,7 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 	off_t newmail;
 	char *buf = NULL;
 	int jfd, rc = -1;
-	bool any = false;
+	bool any = false, clearing = false;
 
 	if (d->fd < 0 || mb->count == 0)
 		return 0;
@@ -1361,8 +1547,20 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		return -1;
 	if (commit_verify(mb, d, st.st_size, error_r) < 0)
 		goto out;
+	for (size_t i = 0; i < mb->count && !clearing; i++)
+		clearing = mb->msgs[i].clear_delete_mark && mb->msgs[i].delete_mark &&
+			   !mb->msgs[i].deleted;
 	if (clear_delete_marks(mb, d, error_r) < 0)
 		goto out;
+	/* a cleared letter may lie in an identity's bytes: take them anew,
+	 * or the rest of the session would take our own write for another
+	 * program's */
+	if (clearing && mbox_identify(mb, d, 0) < 0) {
+		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				mb->path, strerror(errno));
+		d->broken = true;
+		goto out;
+	}
 
 	ins = mu_xcalloc(count, sizeof *ins);
 	first = mb->count;
@@ -1437,6 +1635,12 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		goto out;
 	}
 	commit_update_view(mb, d, first, ins, (off_t)h.p, newmail);
+	/* the messages from P on moved: their identities are new */
+	if (mbox_identify(mb, d, first) < 0) {
+		mu_log(MU_LOG_ERR, "%s: reading after a commit: %s", mb->path,
+		       strerror(errno));
+		d->broken = true;
+	}
 	rc = 0;
 
 out:
@@ -1545,6 +1749,20 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 	}
 	if (lock_for_writing(mb, d, &st, error_r) < 0)
 		return -1;
+	/* The path must still name the file we hold and locked: one an MUA
+	 * saved as a new file and renamed into place takes the mail from
+	 * then on, and an append to ours, unlinked, would be lost. */
+	{
+		struct stat pst;
+
+		if (stat(mb->path, &pst) < 0 || pst.st_ino != st.st_ino ||
+		    pst.st_dev != st.st_dev) {
+			mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced "
+					"by another program since it was opened; "
+					"nothing appended", mb->path);
+			goto out;
+		}
+	}
 	a.fd = d->fd;
 	a.pos = st.st_size;
 	mu_buf_init(&a.b);
