@@ -12,10 +12,14 @@
  * Locking: the session lock (flock on DIR/.NAME.pop3d-lock) for the whole
  * session; the delivery lock (dotlock + fcntl) only while scanning and
  * committing, so MTAs deliver during a POP3 session.  Messages are read
- * with pread on the descriptor kept open: MTAs only ever append.
+ * with pread on the descriptor kept open: MTAs only ever append.  An MUA
+ * may rewrite the file in place all the same; every message keeps an
+ * identity taken at the scan, checked before it is read and at commit.
  *
  * Commit is an in-place compaction with a redo journal, so the inode
- * never changes; see doc/mbox-commit.md for the design and its proof. */
+ * never changes; the journal says which file it was made for, and is
+ * never applied to another.  See doc/mbox-commit.md for the design and
+ * its proof. */
 #include "config.h"
 
 #include <errno.h>
@@ -41,30 +45,50 @@
 #define LOCK_TOUCH_INTERVAL 60
 
 /* ---- journal layout (doc/mbox-commit.md, "Journal") ----
- * [header 128][tail L][MD5 hex of header+tail, 32][phase record 16] */
-#define J_MAGIC "MUMBOXJ1"
-#define J_HEADER_SIZE 128
+ * [header 256][tail L][MD5 hex of header+tail, 32][phase record 16]
+ * A journal of an earlier version ("MUMBOXJ1", header 128) lacks the
+ * identity fields; it is still applied, with the checks its fields allow:
+ * it may be the only record of a commit a crash interrupted. */
+#define J_MAGIC "MUMBOXJ2"
+#define J_MAGIC_V1 "MUMBOXJ1"
+#define J_HEADER_SIZE 256
+#define J_HEADER_SIZE_V1 128
 #define J_SUM_SIZE MU_MD5_HEX_LEN
 #define J_PHASE_SIZE 16
 #define J_ORIG_HASH_MAX (1024 * 1024)
+/* The identity of the file a journal was made for (journal_matches):
+ * the first and the last J_PREFIX_SAMPLE bytes before P, and the anchor,
+ * the first J_ANCHOR_MAX bytes the commit rewrites, hashed in pieces
+ * that each lie within one J_SECTOR-byte sector: a write torn by a crash
+ * leaves each piece whole, old or new. */
+#define J_PREFIX_SAMPLE 65536
+#define J_ANCHOR_MAX 4096
+#define J_SECTOR 512
+#define J_ANCHOR_PIECES (J_ANCHOR_MAX / J_SECTOR + 1)
 
 enum j_phase { PHASE_PREPARED, PHASE_RESIZING, PHASE_RESIZED };
 static const char *const phase_names[] = { "prepared", "resizing", "resized" };
 
 struct journal_header {
+	size_t size;            /* of the header: where the tail starts */
 	uint64_t dev, ino;
 	uint64_t p;             /* where the tail goes */
 	uint64_t l;             /* tail length; the mbox ends at T = P + L */
 	uint64_t s0;            /* mbox size when the journal was made */
 	uint64_t h;             /* length of the original bytes hashed at T */
 	char orig_md5[MU_MD5_HEX_LEN + 1];  /* MD5 of original [T, T+H) */
+	/* the file's identity (none in a version 1 journal) */
+	bool has_identity;
+	uint64_t prefix_hash;   /* prefix_hash(): the sampled bytes before P */
+	uint64_t anchor_len;    /* A: the anchor is [P, P+A) */
+	uint64_t anchor_old[J_ANCHOR_PIECES];  /* its pieces when made */
 };
 
 struct mbox_msg {
 	off_t from_off;         /* the From_ line */
 	off_t body_start;       /* first byte after the From_ line */
 	off_t body_end;         /* end of the message (separator excluded) */
-	uint64_t from_hash;     /* FNV-1a of the From_ line, for commit checks */
+	uint64_t ident;         /* msg_ident(): is it still where we found it? */
 };
 
 struct mbox {
@@ -78,20 +102,47 @@ struct mbox {
 	time_t last_touch;
 	struct mbox_msg *m;     /* mb->count entries */
 	off_t scanned_size;     /* the file size the messages were found in */
+	uint64_t end_ident;     /* end_ident(): the bytes before scanned_size */
 	bool broken;            /* a commit failed half-way: read nothing more */
 };
 
+/* FNV-1a, 64 bits: a fingerprint against accidents (another program's
+ * rewrite, a file put in the mailbox's place), not against an adversary,
+ * who could as well edit the file. */
+#define FNV_INIT 0xcbf29ce484222325ULL
+
 static uint64_t
-fnv1a(const void *data, size_t len)
+fnv1a_update(uint64_t h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
-	uint64_t h = 0xcbf29ce484222325ULL;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= p[i];
 		h *= 0x100000001b3ULL;
 	}
 	return h;
+}
+
+/* Continue *h over fd's bytes [off, off+len), read through buf
+ * (COPY_BUFSIZE bytes); -1 on a read error or a file too short (ESTALE). */
+static int
+fnv1a_range(int fd, off_t off, uint64_t len, char *buf, uint64_t *h)
+{
+	while (len > 0) {
+		size_t want = len < COPY_BUFSIZE ? (size_t)len : COPY_BUFSIZE;
+		ssize_t n = mu_pread_full(fd, buf, want, off);
+
+		if (n < 0)
+			return -1;
+		if ((size_t)n != want) {
+			errno = ESTALE;
+			return -1;
+		}
+		*h = fnv1a_update(*h, buf, want);
+		off += (off_t)want;
+		len -= want;
+	}
+	return 0;
 }
 
 static off_t
@@ -164,6 +215,114 @@ looks_like_from_line(const char *p, size_t len)
 	return has_time && has_year;
 }
 
+/* At most max line ends (LF or CRLF) at the start of b: where what
+ * follows them starts. */
+static size_t
+skip_line_ends(const char *b, size_t n, int max)
+{
+	size_t j = 0;
+
+	for (int k = 0; k < max; k++) {
+		if (j < n && b[j] == '\n')
+			j++;
+		else if (j + 1 < n && b[j] == '\r' && b[j + 1] == '\n')
+			j += 2;
+		else
+			break;
+	}
+	return j;
+}
+
+/* Does the file (size bytes) hold, from off on, what an MTA appends: at
+ * most the two line ends a careful appender writes first (the blank line
+ * a last message without one lacks), then a "From " line -- with dated,
+ * one the next scan will take for a separator (looks_like_from_line)?
+ * Anything else is not mail that was delivered, but the bytes of another
+ * writer.  buf: COPY_BUFSIZE bytes.  1 yes, 0 no, -1 read error. */
+static int
+appended_mail_at(int fd, off_t off, off_t size, bool dated, char *buf)
+{
+	size_t want = size - off < COPY_BUFSIZE ? (size_t)(size - off)
+						: COPY_BUFSIZE;
+	ssize_t n = mu_pread_full(fd, buf, want, off);
+	const char *line, *nl;
+	size_t j, len;
+
+	if (n < 0)
+		return -1;
+	j = skip_line_ends(buf, (size_t)n, 2);
+	if ((size_t)n - j < 5 || memcmp(buf + j, "From ", 5) != 0)
+		return 0;
+	if (!dated)
+		return 1;
+	line = buf + j;
+	nl = memchr(line, '\n', (size_t)n - j);
+	if (nl != NULL) {
+		len = (size_t)(nl - line);
+		if (len > 0 && line[len - 1] == '\r')
+			len--;
+	} else if ((size_t)n == (size_t)(size - off)) {
+		len = (size_t)n - j;	/* the file's last line, without LF */
+	} else {
+		return 0;		/* longer than any From_ line */
+	}
+	return looks_like_from_line(line, len);
+}
+
+/* ---- identity: is the file still the one we scanned? ----
+ *
+ * Between the scan and a commit the delivery lock is not held, and an
+ * MUA (mutt, pine) may rewrite the file in place: same inode, the same
+ * From_ lines at the same offsets up to the message it changed.  A
+ * message's identity is a fingerprint of its From_ line together with
+ * the ID_BEFORE_FROM bytes before it (the end of the previous message and
+ * its separator), and the mailbox's end is the fingerprint of the last
+ * ID_END_WINDOW bytes before scanned_size.  A rewrite that changes a
+ * message's length moves every byte after it, so it changes the
+ * identity of the next message, or the end's; one that keeps every byte
+ * where it was cannot mislead a commit, which copies the bytes as they
+ * are.  Checking costs one read per message and 64 KiB, not a pass over
+ * the file (doc/mbox-commit.md, "What another writer can do"). */
+#define ID_BEFORE_FROM 512
+#define ID_END_WINDOW 65536
+
+static int
+msg_ident(const struct mbox *d, size_t i, char *buf, uint64_t *id_r)
+{
+	off_t from = d->m[i].from_off;
+	off_t start = from > ID_BEFORE_FROM ? from - ID_BEFORE_FROM : 0;
+
+	*id_r = FNV_INIT;
+	return fnv1a_range(d->fd, start, (uint64_t)(d->m[i].body_start - start),
+			   buf, id_r);
+}
+
+static int
+end_ident(const struct mbox *d, char *buf, uint64_t *id_r)
+{
+	off_t end = d->scanned_size;
+	off_t start = end > ID_END_WINDOW ? end - ID_END_WINDOW : 0;
+
+	*id_r = FNV_INIT;
+	return fnv1a_range(d->fd, start, (uint64_t)(end - start), buf, id_r);
+}
+
+/* Take the identities of messages first.. and of the end, as the file is
+ * now: at the scan, and after our own writes (under the delivery lock). */
+static int
+mbox_identify(struct mu_mailbox *mb, struct mbox *d, size_t first)
+{
+	char *buf = mu_xmalloc(COPY_BUFSIZE);
+	int rc = 0;
+
+	for (size_t i = first; i < mb->count && rc == 0; i++)
+		rc = msg_ident(d, i, buf, &d->m[i].ident);
+	if (rc == 0)
+		rc = end_ident(d, buf, &d->end_ident);
+	free(buf);
+	return rc;
+}
+
 /* ---- scanning ---- */
 
 static int
@@ -224,7 +383,6 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 			memset(&mb->msgs[n], 0, sizeof mb->msgs[n]);
 			d->m[n].from_off = off;
 			d->m[n].body_start = stream_offset(&s);
-			d->m[n].from_hash = fnv1a(data, len);
 			mu_scan_begin(&sc);
 			/* identical bodies delivered at different times differ */
 			mu_scan_salt(&sc, data, len);
@@ -285,6 +443,13 @@ mbox_scan(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	mb->count = n;
 	d->scanned_size = st.st_size;
 	mu_uidl_make_unique(mb->msgs, n);
+	if (mbox_identify(mb, d, 0) < 0) {
+		int e = errno;
+
+		mb->count = 0;
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(e));
+	}
 	return 0;
 }
 
@@ -357,13 +522,29 @@ header_encode(const struct journal_header *h, unsigned char out[J_HEADER_SIZE])
 	put_u64(out + 40, h->s0);
 	put_u64(out + 48, h->h);
 	memcpy(out + 56, h->orig_md5, MU_MD5_HEX_LEN);
+	put_u64(out + 88, h->prefix_hash);
+	put_u64(out + 96, h->anchor_len);
+	for (int k = 0; k < J_ANCHOR_PIECES; k++)
+		put_u64(out + 104 + 8 * k, h->anchor_old[k]);
 }
 
+/* n bytes of the journal's start; false if they are no header of ours */
 static bool
-header_decode(const unsigned char in[J_HEADER_SIZE], struct journal_header *h)
+header_decode(const unsigned char *in, size_t n, struct journal_header *h)
 {
-	if (memcmp(in, J_MAGIC, 8) != 0)
+	memset(h, 0, sizeof *h);
+	if (n >= J_HEADER_SIZE && memcmp(in, J_MAGIC, 8) == 0) {
+		h->size = J_HEADER_SIZE;
+		h->has_identity = true;
+		h->prefix_hash = get_u64(in + 88);
+		h->anchor_len = get_u64(in + 96);
+		for (int k = 0; k < J_ANCHOR_PIECES; k++)
+			h->anchor_old[k] = get_u64(in + 104 + 8 * k);
+	} else if (n >= J_HEADER_SIZE_V1 && memcmp(in, J_MAGIC_V1, 8) == 0) {
+		h->size = J_HEADER_SIZE_V1;
+	} else {
 		return false;
+	}
 	h->dev = get_u64(in + 8);
 	h->ino = get_u64(in + 16);
 	h->p = get_u64(in + 24);
@@ -374,13 +555,15 @@ header_decode(const unsigned char in[J_HEADER_SIZE], struct journal_header *h)
 	h->orig_md5[MU_MD5_HEX_LEN] = '\0';
 	/* sizes that could not come from us */
 	return h->p <= (uint64_t)INT64_MAX / 2 && h->l <= (uint64_t)INT64_MAX / 2 &&
-	       h->s0 <= (uint64_t)INT64_MAX / 2 && h->h <= J_ORIG_HASH_MAX;
+	       h->s0 <= (uint64_t)INT64_MAX / 2 && h->h <= J_ORIG_HASH_MAX &&
+	       h->anchor_len <= J_ANCHOR_MAX && h->anchor_len <= h->l &&
+	       h->p + h->anchor_len <= h->s0;
 }
 
 static off_t
 journal_phase_offset(const struct journal_header *h)
 {
-	return (off_t)(J_HEADER_SIZE + h->l + J_SUM_SIZE);
+	return (off_t)(h->size + h->l + J_SUM_SIZE);
 }
 
 /* MD5 of fd's bytes [off, off+len) through buf; -1 on a short file. */
@@ -616,7 +799,7 @@ journal_write_tail(struct mbox *d, int jfd, const struct journal_header *h,
 		size_t want = h->l - done < COPY_BUFSIZE ? (size_t)(h->l - done)
 							 : COPY_BUFSIZE;
 		ssize_t n = mu_pread_full(jfd, buf, want,
-					  (off_t)(J_HEADER_SIZE + done));
+					  (off_t)(h->size + done));
 		if (n < 0)
 			return -1;
 		if ((size_t)n != want) {
@@ -650,79 +833,228 @@ resize_mbox(struct mbox *d, int jfd, const struct journal_header *h)
 }
 
 /* Has the single size change of this journal happened?  1 yes, 0 no,
- * -1 the mailbox is in no state a commit can leave (error set). */
+ * -1 read error.  *ph_r is the phase record; when it says "resizing",
+ * the answer is read from the content, and *how_r says from what.  This
+ * only reads: journal_matches then checks that the file is one this
+ * commit can have left, and journal_record_decision writes the answer
+ * down. */
 static int
-journal_resized(struct mu_mailbox *mb, struct mbox *d, int jfd,
-		const struct journal_header *h, uint64_t z, char *buf,
-		const char **error_r)
+journal_decide(struct mbox *d, int jfd, const struct journal_header *h,
+	       uint64_t z, char *buf, enum j_phase *ph_r, const char **how_r)
 {
 	uint64_t t = h->p + h->l;
 	enum j_phase ph = journal_get_phase(jfd, h);
-	int resized;
 
-	if (t == h->s0) {
-		resized = 1;		/* no size change: new mail is at T */
-	} else if (ph == PHASE_PREPARED) {
-		resized = 0;
-	} else if (ph == PHASE_RESIZED) {
-		resized = 1;
-	} else if (t < h->s0) {
+	*ph_r = ph;
+	*how_r = NULL;
+	if (t == h->s0)
+		return 1;		/* no size change: new mail is at T */
+	if (ph == PHASE_PREPARED)
+		return 0;
+	if (ph == PHASE_RESIZED)
+		return 1;
+	if (t < h->s0) {
 		/* shrink: untouched, [T, S0) still holds the original bytes */
 		char hex[MU_MD5_HEX_LEN + 1];
 
-		if (z < h->s0)
-			resized = 1;
-		else if (md5_range_hex(d->fd, (off_t)t, h->h, buf, hex) < 0)
-			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
-					       "reading %s: %s", mb->path,
-					       strerror(errno));
-		else
-			resized = strcmp(hex, h->orig_md5) != 0;
-	} else {
-		/* grow: extended, [S0, T) is still the zeros of the hole
-		 * (the tail is written only after the phase says resized);
-		 * unextended, it is mail, which never starts with a NUL */
-		if (z < t) {
-			resized = 0;
-		} else {
-			uint64_t off = h->s0;
-			resized = 1;
-			while (off < t && resized) {
-				size_t want = t - off < COPY_BUFSIZE ?
-					(size_t)(t - off) : COPY_BUFSIZE;
-				if (mu_pread_full(d->fd, buf, want, (off_t)off) !=
-				    (ssize_t)want)
-					return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
-							       "reading %s: %s", mb->path,
-							       strerror(errno));
-				for (size_t i = 0; i < want; i++)
-					if (buf[i] != '\0') {
-						resized = 0;
-						break;
-					}
-				off += want;
+		if (z < h->s0) {
+			*how_r = "size";
+			return 1;
+		}
+		if (md5_range_hex(d->fd, (off_t)t, h->h, buf, hex) < 0)
+			return -1;
+		*how_r = "hash of the cut bytes";
+		return strcmp(hex, h->orig_md5) != 0;
+	}
+	/* grow: extended, [S0, T) is still the zeros of the hole (the tail
+	 * is written only after the phase says resized); unextended, it is
+	 * mail, which never starts with a NUL */
+	if (z < t) {
+		*how_r = "size";
+		return 0;
+	}
+	*how_r = "zeros of the extension";
+	for (uint64_t off = h->s0; off < t; ) {
+		size_t want = t - off < COPY_BUFSIZE ? (size_t)(t - off) : COPY_BUFSIZE;
+		ssize_t r = mu_pread_full(d->fd, buf, want, (off_t)off);
+
+		if (r != (ssize_t)want) {
+			if (r >= 0)
+				errno = ESTALE;
+			return -1;
+		}
+		for (size_t i = 0; i < want; i++)
+			if (buf[i] != '\0')
+				return 0;
+		off += want;
+	}
+	return 1;
+}
+
+/* A decision read from the content is written down before anything
+ * changes: the tail about to be written overwrites the very bytes it was
+ * read from, so a second crash could not decide again. */
+static int
+journal_record_decision(struct mu_mailbox *mb, struct mbox *d, int jfd,
+			const struct journal_header *h, enum j_phase ph,
+			int resized, const char *how, const char **error_r)
+{
+	if (ph != PHASE_RESIZING || h->p + h->l == h->s0)
+		return 0;
+	mu_log(MU_LOG_NOTICE, "%s: interrupted while resizing; the content says "
+	       "it was %s (%s)", mb->path, resized ? "done" : "not done", how);
+	if (journal_set_phase(jfd, h, resized ? PHASE_RESIZED : PHASE_PREPARED) < 0)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "writing %s: %s",
+				       d->journal_path, strerror(errno));
+	return 0;
+}
+
+/* FNV-1a of the bytes before P that a journal relies on, sampled: the
+ * first and the last J_PREFIX_SAMPLE of them (all, when P is less than
+ * twice that).  Nothing a commit or a recovery writes lies there. */
+static int
+prefix_hash(int fd, uint64_t p, char *buf, uint64_t *h_r)
+{
+	uint64_t a = p < J_PREFIX_SAMPLE ? p : J_PREFIX_SAMPLE;
+	uint64_t b = p - a > J_PREFIX_SAMPLE ? p - J_PREFIX_SAMPLE : a;
+
+	*h_r = FNV_INIT;
+	if (fnv1a_range(fd, 0, a, buf, h_r) < 0 ||
+	    fnv1a_range(fd, (off_t)b, p - b, buf, h_r) < 0)
+		return -1;
+	return 0;
+}
+
+/* The k-th piece of the anchor [P, P+A): from *off_io to the end of its
+ * sector or of the anchor.  false when there is none left. */
+static bool
+anchor_piece(const struct journal_header *h, uint64_t *off_io, uint64_t *len_r)
+{
+	uint64_t end = (*off_io / J_SECTOR + 1) * J_SECTOR;
+
+	if (*off_io >= h->p + h->anchor_len)
+		return false;
+	if (end > h->p + h->anchor_len)
+		end = h->p + h->anchor_len;
+	*len_r = end - *off_io;
+	return true;
+}
+
+/* Fill h's identity of the file as it is now, under the delivery lock,
+ * before the journal that carries it exists (so before anything of this
+ * commit is written): the sampled bytes before P, and the anchor, the
+ * first bytes the commit will rewrite, as they are. */
+static int
+journal_identity(struct mbox *d, struct journal_header *h, char *buf)
+{
+	uint64_t off = h->p, len;
+	int k = 0;
+
+	h->size = J_HEADER_SIZE;
+	h->has_identity = true;
+	if (prefix_hash(d->fd, h->p, buf, &h->prefix_hash) < 0)
+		return -1;
+	h->anchor_len = h->s0 - h->p < h->l ? h->s0 - h->p : h->l;
+	if (h->anchor_len > J_ANCHOR_MAX)
+		h->anchor_len = J_ANCHOR_MAX;
+	memset(h->anchor_old, 0, sizeof h->anchor_old);
+	for (; anchor_piece(h, &off, &len); off += len, k++) {
+		h->anchor_old[k] = FNV_INIT;
+		if (fnv1a_range(d->fd, (off_t)off, len, buf, &h->anchor_old[k]) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Is the mailbox a file this journal's commit can have left, stopped at
+ * any step (resized: journal_decide's answer)?  What must hold then:
+ *  - the file is no shorter than such a state ever is;
+ *  - the bytes before P, never written, are as they were (sampled);
+ *  - each piece of the anchor holds its old bytes or its new ones (the
+ *    tail's) -- the old ones while a growing commit has not resized, the
+ *    new ones once a shrinking one has;
+ *  - a shrinking commit not resized still has the bytes it cuts off
+ *    (their hash); resized, its whole tail is in place (its start is
+ *    compared);
+ *  - past the end the commit left (S0, or T once resized) is nothing,
+ *    or mail an MTA appended since: a "From " line first.
+ * A file emptied and refilled, or another file under a reused inode
+ * number, fails one of these where our own interrupted commit cannot.
+ * 1 yes, 0 no (*why_r says what differs), -1 read error. */
+static int
+journal_matches(struct mbox *d, int jfd, const struct journal_header *h,
+		uint64_t z, int resized, char *buf, const char **why_r)
+{
+	uint64_t t = h->p + h->l, end = resized ? t : h->s0;
+	bool shrink = t < h->s0, grow = t > h->s0;
+
+	if (z < h->p || z < end) {
+		*why_r = "it is shorter than the commit ever leaves it";
+		return 0;
+	}
+	if (h->has_identity) {
+		uint64_t ph, off = h->p, len;
+		int k = 0;
+
+		if (prefix_hash(d->fd, h->p, buf, &ph) < 0)
+			return -1;
+		if (ph != h->prefix_hash) {
+			*why_r = "the bytes before the part the commit rewrites differ";
+			return 0;
+		}
+		for (; anchor_piece(h, &off, &len); off += len, k++) {
+			uint64_t cur = FNV_INIT, new = FNV_INIT;
+			bool was_old, is_new;
+
+			if (fnv1a_range(d->fd, (off_t)off, len, buf, &cur) < 0 ||
+			    fnv1a_range(jfd, (off_t)(h->size + off - h->p), len, buf,
+					&new) < 0)
+				return -1;
+			was_old = cur == h->anchor_old[k];
+			is_new = cur == new;
+			if ((!was_old && !is_new) || (grow && !resized && !was_old) ||
+			    (shrink && resized && !is_new)) {
+				*why_r = "the first bytes the commit rewrites are neither "
+					 "the old ones nor the new ones";
+				return 0;
 			}
 		}
 	}
-	if ((resized && z < t) || (!resized && z < h->s0) || z < h->p)
-		return mu_mailbox_fail(mb, MU_MBERR_PERM, error_r,
-				       "%s is shorter (%llu bytes) than its commit "
-				       "journal %s allows; left both as they are",
-				       mb->path, (unsigned long long)z, d->journal_path);
-	/* A decision read from the content is written down before anything
-	 * changes: the tail about to be written overwrites the very bytes
-	 * it was read from, so a second crash could not decide again. */
-	if (ph == PHASE_RESIZING && t != h->s0)
-		mu_log(MU_LOG_NOTICE, "%s: interrupted while resizing; the "
-		       "content says it was %s (%s)", mb->path,
-		       resized ? "done" : "not done",
-		       t < h->s0 ? (z < h->s0 ? "size" : "hash of the cut bytes")
-				 : (z < t ? "size" : "zeros of the extension"));
-	if (ph == PHASE_RESIZING && t != h->s0 &&
-	    journal_set_phase(jfd, h, resized ? PHASE_RESIZED : PHASE_PREPARED) < 0)
-		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "writing %s: %s",
-				       d->journal_path, strerror(errno));
-	return resized;
+	if (shrink && !resized && h->h > 0) {
+		char hex[MU_MD5_HEX_LEN + 1];
+
+		if (md5_range_hex(d->fd, (off_t)t, h->h, buf, hex) < 0)
+			return -1;
+		if (strcmp(hex, h->orig_md5) != 0) {
+			*why_r = "the bytes the commit cuts off differ";
+			return 0;
+		}
+	}
+	if (shrink && resized && h->l > 0) {
+		size_t n = h->l < COPY_BUFSIZE / 2 ? (size_t)h->l : COPY_BUFSIZE / 2;
+
+		if (mu_pread_full(d->fd, buf, n, (off_t)h->p) != (ssize_t)n ||
+		    mu_pread_full(jfd, buf + n, n, (off_t)h->size) != (ssize_t)n) {
+			if (errno == 0)
+				errno = ESTALE;
+			return -1;
+		}
+		if (memcmp(buf, buf + n, n) != 0) {
+			*why_r = "the new tail is not in place";
+			return 0;
+		}
+	}
+	if (z > end) {
+		int r = appended_mail_at(d->fd, (off_t)end, (off_t)z, false, buf);
+
+		if (r < 0)
+			return -1;
+		if (r == 0) {
+			*why_r = "what follows the end the commit left is not mail";
+			return 0;
+		}
+	}
+	return 1;
 }
 
 static int
@@ -750,38 +1082,39 @@ journal_orig_hash(struct mbox *d, struct journal_header *h, char *buf)
 	return md5_range_hex(d->fd, (off_t)t, h->h, buf, h->orig_md5);
 }
 
-/* Bring the mailbox to the state journal jfd (header h, valid) describes,
- * from whatever point a commit or recovery stopped at, then delete the
- * journal.  Takes ownership of jfd. */
+/* Bring the mailbox to the state journal jfd (header h, valid, checked
+ * against the file) describes, from whatever point a commit or recovery
+ * stopped at -- resized: journal_decide's answer, recorded -- then delete
+ * the journal.  Takes ownership of jfd. */
 static int
 journal_finish(struct mu_mailbox *mb, struct mbox *d, int jfd,
-	       struct journal_header *h, const char **error_r)
+	       struct journal_header *h, int resized, const char **error_r)
 {
 	char *buf = mu_xmalloc(COPY_BUFSIZE);
 	struct stat st;
-	int resized;
 
 	if (fstat(d->fd, &st) < 0)
 		goto io_error;
-	resized = journal_resized(mb, d, jfd, h, (uint64_t)st.st_size, buf, error_r);
-	if (resized < 0)
-		goto fail;
 
 	if (!resized && (uint64_t)st.st_size > h->s0) {
 		/* Mail was appended after S0 while no commit ran (an MTA
 		 * broke our stale dotlock after a crash).  It has to move to
 		 * the end of the new tail: fold it into a new journal that
-		 * replaces this one atomically, then apply that one. */
+		 * replaces this one atomically, then apply that one.  Its
+		 * identity is the file's now: nothing of the commit is
+		 * written below the anchor, and the anchor's pieces only
+		 * ever go from what they are now to the tail's. */
 		struct journal_header nh = *h;
 		struct piece pc[2] = {
-			{ jfd, (off_t)J_HEADER_SIZE, h->l, NULL },
+			{ jfd, (off_t)h->size, h->l, NULL },
 			{ d->fd, (off_t)h->s0, (uint64_t)st.st_size - h->s0, NULL },
 		};
 		int nfd;
 
 		nh.l = h->l + pc[1].len;
 		nh.s0 = (uint64_t)st.st_size;
-		if (journal_orig_hash(d, &nh, buf) < 0)
+		if (journal_orig_hash(d, &nh, buf) < 0 ||
+		    journal_identity(d, &nh, buf) < 0)
 			goto io_error;
 		nfd = journal_create(mb, d, &nh, pc, 2, error_r);
 		if (nfd < 0)
@@ -827,6 +1160,39 @@ fail:
 	return -1;
 }
 
+/* Move the journal out of the way, never applied, kept for the
+ * administrator: JOURNAL.KIND.TIME ("damaged": it fails its own checks;
+ * "orphan": it does not describe the file), with a counter after it if
+ * that name is taken (rename would replace an earlier one).  Takes jfd. */
+static int
+journal_move_aside(struct mu_mailbox *mb, struct mbox *d, int jfd,
+		   const char *kind, const char *why, const char **error_r)
+{
+	long long now = (long long)time(NULL);
+	char *aside = mu_xasprintf("%s.%s.%lld", d->journal_path, kind, now);
+	int rc, e;
+
+	close(jfd);
+	for (int k = 2; access(aside, F_OK) == 0 && k < 1000; k++) {
+		free(aside);
+		aside = mu_xasprintf("%s.%s.%lld.%d", d->journal_path, kind, now, k);
+	}
+	rc = rename(d->journal_path, aside);
+	e = errno;
+	if (rc == 0) {
+		mu_test_kill_point();
+		(void)mu_fsync_dir_of(d->journal_path);
+		mu_log(MU_LOG_ERR, "%s: commit journal not applied, %s: %s; kept as %s",
+		       mb->path, strcmp(kind, "damaged") == 0 ? "damaged" :
+		       "not made for this file", why, aside);
+	}
+	free(aside);
+	if (rc < 0)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "cannot move aside "
+				       "%s: %s", d->journal_path, strerror(e));
+	return 0;
+}
+
 /* Crash recovery, under the delivery lock with d->fd writable. */
 static int
 mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
@@ -835,8 +1201,11 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	struct journal_header h;
 	struct stat jst, st;
 	char sum[MU_MD5_HEX_LEN + 1], want[MU_MD5_HEX_LEN + 1];
+	const char *why = NULL, *how = NULL;
+	enum j_phase ph;
 	char *buf;
-	int jfd;
+	ssize_t n;
+	int jfd, resized, match;
 	bool valid;
 
 	/* a journal still being written: the mbox was not touched */
@@ -850,44 +1219,62 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 				       "cannot open commit journal %s: %s",
 				       d->journal_path, strerror(errno));
 	}
+	if (fstat(d->fd, &st) < 0) {
+		close(jfd);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "fstat %s: %s",
+				       mb->path, strerror(errno));
+	}
 	buf = mu_xmalloc(COPY_BUFSIZE);
 	valid = fstat(jfd, &jst) == 0 &&
-		mu_pread_full(jfd, hdr, sizeof hdr, 0) == (ssize_t)sizeof hdr &&
-		header_decode(hdr, &h) &&
-		(uint64_t)jst.st_size == J_HEADER_SIZE + h.l + J_SUM_SIZE + J_PHASE_SIZE &&
-		md5_range_hex(jfd, 0, J_HEADER_SIZE + h.l, buf, sum) == 0 &&
-		mu_pread_full(jfd, want, J_SUM_SIZE, (off_t)(J_HEADER_SIZE + h.l)) ==
+		(n = mu_pread_full(jfd, hdr, sizeof hdr, 0)) > 0 &&
+		header_decode(hdr, (size_t)n, &h) &&
+		(uint64_t)jst.st_size == h.size + h.l + J_SUM_SIZE + J_PHASE_SIZE &&
+		md5_range_hex(jfd, 0, h.size + h.l, buf, sum) == 0 &&
+		mu_pread_full(jfd, want, J_SUM_SIZE, (off_t)(h.size + h.l)) ==
 		J_SUM_SIZE;
-	free(buf);
 	if (valid) {
 		want[MU_MD5_HEX_LEN] = '\0';
 		valid = strcmp(sum, want) == 0;
 	}
 	/* Only a complete, fsynced journal is renamed into place, so one
-	 * that fails its checks was damaged by the storage; and one for
-	 * another inode belongs to a mailbox that was replaced since (the
-	 * device number is not compared: device-mapper and NFS may give a
-	 * file system another one after a reboot).  Neither can be applied;
-	 * both are kept, out of the way, for the administrator. */
-	if (!valid || fstat(d->fd, &st) < 0 || h.ino != (uint64_t)st.st_ino) {
-		char *aside = mu_xasprintf("%s.%s.%lld", d->journal_path,
-					   valid ? "orphan" : "damaged",
-					   (long long)time(NULL));
-		int rc = rename(d->journal_path, aside);
-
-		mu_log(MU_LOG_ERR, "%s: commit journal %s; moved to %s", mb->path,
-		       valid ? "belongs to another file" : "is damaged", aside);
-		free(aside);
-		close(jfd);
-		if (rc < 0)
-			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
-					       "cannot move aside %s: %s",
-					       d->journal_path, strerror(errno));
-		mu_test_kill_point();
-		return 0;
+	 * that fails its checks was damaged by the storage.  Neither it nor
+	 * one made for another file can be applied: applying a journal
+	 * rewrites the file from P on, and over another file's mail that
+	 * destroys it.  Both are kept, out of the way, for the
+	 * administrator. */
+	if (!valid) {
+		free(buf);
+		return journal_move_aside(mb, d, jfd, "damaged", "it fails its "
+					  "checksum", error_r);
 	}
+	/* the device number is not compared: device-mapper and NFS may give
+	 * a file system another one after a reboot */
+	if (h.ino != (uint64_t)st.st_ino) {
+		free(buf);
+		return journal_move_aside(mb, d, jfd, "orphan", "another inode",
+					  error_r);
+	}
+	/* The same inode number is no proof: ": > mbox" keeps it, and a
+	 * file system reuses the number of a removed file.  The journal
+	 * says what the file must hold at whatever step the commit died. */
+	resized = journal_decide(d, jfd, &h, (uint64_t)st.st_size, buf, &ph, &how);
+	match = resized < 0 ? -1 : journal_matches(d, jfd, &h, (uint64_t)st.st_size,
+						  resized, buf, &why);
+	free(buf);
+	if (match < 0) {
+		close(jfd);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s for "
+				       "its commit journal: %s", mb->path,
+				       strerror(errno != 0 ? errno : ESTALE));
+	}
+	if (match == 0)
+		return journal_move_aside(mb, d, jfd, "orphan", why, error_r);
 	mu_log(MU_LOG_NOTICE, "%s: finishing an interrupted commit", mb->path);
-	return journal_finish(mb, d, jfd, &h, error_r);
+	if (journal_record_decision(mb, d, jfd, &h, ph, resized, how, error_r) < 0) {
+		close(jfd);
+		return -1;
+	}
+	return journal_finish(mb, d, jfd, &h, resized, error_r);
 }
 
 static bool
@@ -1055,6 +1442,41 @@ mbox_close(struct mu_mailbox *mb)
 	mbox_free_drv(mb);
 }
 
+/* Is message idx still where the scan found it, with the same bytes
+ * around it: its own identity, and that of the next message (or of the
+ * end) which a change of its length would move?  Without this, a
+ * message an MUA rewrote would be sent cut or shifted, under the size
+ * announced before the rewrite. */
+static int
+message_unchanged(struct mu_mailbox *mb, struct mbox *d, size_t idx,
+		  const char **error_r)
+{
+	char *buf = mu_xmalloc(COPY_BUFSIZE);
+	struct stat st;
+	uint64_t id;
+	int rc = msg_ident(d, idx, buf, &id);
+	bool same = rc == 0 && id == d->m[idx].ident;
+
+	if (same && idx + 1 < mb->count) {
+		rc = msg_ident(d, idx + 1, buf, &id);
+		same = rc == 0 && id == d->m[idx + 1].ident;
+	} else if (same) {
+		rc = fstat(d->fd, &st);
+		same = rc == 0 && st.st_size >= d->scanned_size &&
+		       (rc = end_ident(d, buf, &id)) == 0 && id == d->end_ident;
+	}
+	free(buf);
+	if (rc < 0 && errno != ESTALE)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(errno));
+	if (!same)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "message %zu of "
+				       "%s changed on disk since the session began "
+				       "(another program rewrote the mailbox)",
+				       idx + 1, mb->path);
+	return 0;
+}
+
 static int
 mbox_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 		 const char **error_r)
@@ -1069,6 +1491,8 @@ mbox_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 		*error_r = "the mailbox is being repaired; try again later";
 		return -1;
 	}
+	if (message_unchanged(mb, d, idx, error_r) < 0)
+		return -1;
 	mu_msgstream_init_fd(st, d->fd, false, d->m[idx].body_start,
 			     d->m[idx].body_end, MU_STREAM_MBOXRD);
 	return 0;
@@ -1088,44 +1512,55 @@ struct insertion {
 	size_t from_eol_len;
 };
 
-/* Is the file still the one we scanned, with every From_ line in place? */
+/* Is the file still the one we scanned?  The same inode, no shorter,
+ * every message's identity and the end's unchanged, and whatever lies
+ * past the scanned end mail an MTA appended.  An MUA that rewrote the
+ * last message in place (mutt adding "Status: RO") pushed its tail past
+ * the scanned end: taken for new mail, those bytes would be glued to the
+ * message before a deleted one.  Any doubt refuses the commit before a
+ * byte is written. */
 static int
 commit_verify(struct mu_mailbox *mb, struct mbox *d, off_t size,
 	      const char **error_r)
 {
 	struct stat st;
-	char *buf;
-	bool ok = true;
+	char *buf, why[96];
+	uint64_t id;
+	int rc = 0;
 
 	if (stat(mb->path, &st) < 0 || st.st_ino != d->ino || st.st_dev != d->dev)
 		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced by "
 				       "another program during the session; nothing "
 				       "changed", mb->path);
+	why[0] = '\0';
 	if (size < d->scanned_size)
-		ok = false;
-	buf = mu_xmalloc(COPY_BUFSIZE + 2);
-	for (size_t i = 0; ok && i < mb->count; i++) {
-		size_t n = (size_t)(d->m[i].body_start - d->m[i].from_off);
-
-		if (n > COPY_BUFSIZE + 2 ||
-		    mu_pread_full(d->fd, buf, n, d->m[i].from_off) != (ssize_t)n) {
-			ok = false;
-			break;
-		}
-		/* the line as the scan hashed it: a CR is part of the line
-		 * end only before an LF (a last line without LF keeps it) */
-		if (n > 0 && buf[n - 1] == '\n') {
-			n--;
-			if (n > 0 && buf[n - 1] == '\r')
-				n--;
-		}
-		ok = fnv1a(buf, n) == d->m[i].from_hash;
+		snprintf(why, sizeof why, "it is shorter than when it was read");
+	buf = mu_xmalloc(COPY_BUFSIZE);
+	for (size_t i = 0; why[0] == '\0' && i < mb->count; i++) {
+		rc = msg_ident(d, i, buf, &id);
+		if (rc < 0 || id != d->m[i].ident)
+			snprintf(why, sizeof why, "message %zu moved or changed", i + 1);
+	}
+	if (why[0] == '\0') {
+		rc = end_ident(d, buf, &id);
+		if (rc < 0 || id != d->end_ident)
+			snprintf(why, sizeof why, "the end of message %zu changed",
+				 mb->count);
+	}
+	if (why[0] == '\0' && size > d->scanned_size) {
+		rc = appended_mail_at(d->fd, d->scanned_size, size, true, buf);
+		if (rc == 0)
+			snprintf(why, sizeof why, "what follows message %zu is not a "
+				 "new message", mb->count);
 	}
 	free(buf);
-	if (!ok)
+	if (rc < 0 && errno != ESTALE)
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				       mb->path, strerror(errno));
+	if (why[0] != '\0')
 		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was changed by "
-				       "another program during the session; nothing "
-				       "changed", mb->path);
+				       "another program during the session (%s); "
+				       "nothing changed", mb->path, why);
 	return 0;
 }
 
@@ -1244,19 +1679,14 @@ absorb_separator(struct mbox *d, off_t size)
 	char b[9];
 	off_t at = d->scanned_size;
 	ssize_t n;
-	size_t j = 0;
+	size_t j;
 
 	if (size <= at)
 		return at;
 	n = mu_pread_full(d->fd, b, sizeof b, at);
 	if (n < 0)
 		return at;
-	for (int k = 0; k < 2; k++) {
-		if (j < (size_t)n && b[j] == '\n')
-			j++;
-		else if (j + 1 < (size_t)n && b[j] == '\r' && b[j + 1] == '\n')
-			j += 2;
-	}
+	j = skip_line_ends(b, (size_t)n, 2);
 	if (j + 5 <= (size_t)n && memcmp(b + j, "From ", 5) == 0)
 		return at + (off_t)j;
 	return at;
@@ -1341,7 +1771,7 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 	off_t newmail;
 	char *buf = NULL;
 	int jfd, rc = -1;
-	bool any = false;
+	bool any = false, clearing = false;
 
 	if (d->fd < 0 || mb->count == 0)
 		return 0;
@@ -1361,8 +1791,20 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 		return -1;
 	if (commit_verify(mb, d, st.st_size, error_r) < 0)
 		goto out;
+	for (size_t i = 0; i < mb->count && !clearing; i++)
+		clearing = mb->msgs[i].clear_delete_mark && mb->msgs[i].delete_mark &&
+			   !mb->msgs[i].deleted;
 	if (clear_delete_marks(mb, d, error_r) < 0)
 		goto out;
+	/* a cleared letter may lie in an identity's bytes: take them anew,
+	 * or the rest of the session would take our own write for another
+	 * program's */
+	if (clearing && mbox_identify(mb, d, 0) < 0) {
+		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s",
+				mb->path, strerror(errno));
+		d->broken = true;
+		goto out;
+	}
 
 	ins = mu_xcalloc(count, sizeof *ins);
 	first = mb->count;
@@ -1418,7 +1860,7 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 	for (size_t i = 0; i < npieces; i++)
 		h.l += pieces[i].len;
 	buf = mu_xmalloc(COPY_BUFSIZE);
-	if (journal_orig_hash(d, &h, buf) < 0) {
+	if (journal_orig_hash(d, &h, buf) < 0 || journal_identity(d, &h, buf) < 0) {
 		mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "reading %s: %s", mb->path,
 				strerror(errno));
 		goto out;
@@ -1431,12 +1873,19 @@ mbox_commit(struct mu_mailbox *mb, const char **error_r)
 			d->broken = true;
 		goto out;
 	}
-	if (journal_finish(mb, d, jfd, &h, error_r) < 0) {
+	/* a fresh journal: phase "prepared", the file not resized yet */
+	if (journal_finish(mb, d, jfd, &h, h.p + h.l == h.s0, error_r) < 0) {
 		/* half done: our offsets no longer hold until recovery */
 		d->broken = true;
 		goto out;
 	}
 	commit_update_view(mb, d, first, ins, (off_t)h.p, newmail);
+	/* the messages from P on moved: their identities are new */
+	if (mbox_identify(mb, d, first) < 0) {
+		mu_log(MU_LOG_ERR, "%s: reading after a commit: %s", mb->path,
+		       strerror(errno));
+		d->broken = true;
+	}
 	rc = 0;
 
 out:
@@ -1545,6 +1994,20 @@ mbox_append(struct mu_mailbox *mb, const char *data, size_t len,
 	}
 	if (lock_for_writing(mb, d, &st, error_r) < 0)
 		return -1;
+	/* The path must still name the file we hold and locked: one an MUA
+	 * saved as a new file and renamed into place takes the mail from
+	 * then on, and an append to ours, unlinked, would be lost. */
+	{
+		struct stat pst;
+
+		if (stat(mb->path, &pst) < 0 || pst.st_ino != st.st_ino ||
+		    pst.st_dev != st.st_dev) {
+			mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r, "%s was replaced "
+					"by another program since it was opened; "
+					"nothing appended", mb->path);
+			goto out;
+		}
+	}
 	a.fd = d->fd;
 	a.pos = st.st_size;
 	mu_buf_init(&a.b);

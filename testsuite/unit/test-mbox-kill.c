@@ -14,6 +14,7 @@
  * each deleted one whole or gone, nothing else. */
 #include "config.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -58,6 +59,7 @@ static char *want_old[NMSG], *want_new[NMSG], *want_late;  /* as RETR sends */
 static size_t want_old_len[NMSG], want_new_len[NMSG], want_late_len;
 
 static unsigned long iterations, kill_points, messages_checked;
+static bool aside_expected;     /* journal_edge_cases: set aside on purpose */
 static unsigned long commit_kills, recovery_kills, random_kill_count;
 
 /* Distinct messages of several sizes (two beyond the 64 KiB copy
@@ -261,6 +263,32 @@ spawn_commit(const struct scenario *sc, long kill_after)
 	return pid;
 }
 
+/* Journals moved aside by recovery (kind "orphan" or "damaged") in the
+ * scratch directory; removed if remove. */
+static size_t
+count_aside(const char *kind, bool remove)
+{
+	char *prefix = mu_xasprintf(".inbox.pop3d-journal.%s.", kind);
+	size_t n = 0;
+	DIR *dir = opendir(scratch_dir);
+	struct dirent *de;
+
+	while (dir != NULL && (de = readdir(dir)) != NULL) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+			continue;
+		n++;
+		if (remove) {
+			char *p = scratch_path(de->d_name);
+			unlink(p);
+			free(p);
+		}
+	}
+	if (dir != NULL)
+		closedir(dir);
+	free(prefix);
+	return n;
+}
+
 /* The checks after a crash: recovery by a plain open, then the file and
  * every message.  Returns 1 if the commit took effect, 0 if not. */
 static int
@@ -284,6 +312,10 @@ verify(const struct scenario *sc, int nlate, const char *what)
 	      "committed one (%zu bytes; old %zu, new %zu)", what, len, old.len,
 	      new.len);
 	CHECK(access(journal, F_OK) < 0, "%s: journal left after recovery", what);
+	/* a journal of our own commit is never taken for another file's */
+	CHECK(aside_expected || (count_aside("orphan", false) == 0 &&
+				 count_aside("damaged", false) == 0),
+	      "%s: the journal was set aside, not applied", what);
 
 	/* message by message, through the driver */
 	if (mb != NULL) {
@@ -451,6 +483,7 @@ journal_edge_cases(void)
 	size_t len;
 	char *got;
 
+	aside_expected = true;
 	/* the first step at which a journal is in place: the commit has
 	 * not touched the mbox yet */
 	for (n = 1; n < 100; n++) {
@@ -512,8 +545,387 @@ journal_edge_cases(void)
 		CHECK(system(cmd) == 0, "orphan journal not kept aside");
 		free(cmd);
 	}
+	count_aside("orphan", true);
+	count_aside("damaged", true);
+	aside_expected = false;
 	printf("journal edge cases: damaged, leftover, orphan checked\n");
 	free(tmp);
+	mu_buf_free(&old);
+}
+
+/* ---- the file is no longer the one the journal was made for ----
+ *
+ * A commit dies with its journal in place; before the next open, the
+ * mbox is emptied in place (": > /var/mail/alice"), perhaps with new mail
+ * delivered into it, or another mailbox takes its inode (written over
+ * it, or created after an rm on a file system that reuses the number).
+ * Recovery must see that the journal does not describe this file: it is
+ * moved aside as an orphan, never applied, and the file is left exactly
+ * as it is. */
+
+enum tamper { T_EMPTIED, T_EMPTIED_DELIVERED, T_REWRITTEN_SAME_SIZE, NTAMPER };
+static const char *const tamper_names[NTAMPER] = {
+	"emptied", "emptied, 3 messages delivered", "rewritten, same size",
+};
+
+/* A mailbox of nmsg other messages: at least min_len bytes, or exactly
+ * exact_len if that is not 0 (the last body padded). */
+static struct mu_buf
+foreign_mailbox(int nmsg, size_t min_len, size_t exact_len)
+{
+	struct mu_buf b;
+	size_t per = (exact_len ? exact_len : min_len) / (size_t)nmsg + 1;
+
+	mu_buf_init(&b);
+	for (int k = 0; k < nmsg; k++) {
+		size_t start = b.len;
+
+		mu_buf_appendf(&b, "From intruder%d@example.net Wed Jan  3 10:00:%02d "
+			       "2024\nSubject: new mail %d\n\n", k, k, k);
+		while (b.len - start < per && (!exact_len || b.len + 41 < exact_len))
+			mu_buf_appendf(&b, "new mail %d, never seen by the commit\n", k);
+		mu_buf_append(&b, "\n", 1);
+	}
+	if (exact_len) {
+		/* pad the last message's body (before its blank line) */
+		if (b.len > exact_len) {
+			printf("foreign_mailbox: %zu bytes for %zu\n", b.len, exact_len);
+			exit(99);
+		}
+		while (b.len < exact_len) {
+			b.data[b.len - 1] = 'x';
+			mu_buf_append(&b, "\n", 1);
+		}
+	}
+	return b;
+}
+
+/* An MTA delivery of one message (dotlock, fcntl lock, append). */
+static void
+mta_deliver_bytes(const char *data, size_t len)
+{
+	struct mu_dotlock dl;
+	const char *err;
+	bool to;
+	int fd;
+
+	if (mu_dotlock_acquire(&dl, path, 10, &to, &err) < 0) {
+		printf("MTA: %s\n", err);
+		exit(99);
+	}
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600);
+	if (fd < 0 || mu_fcntl_lock(fd, true, 10, &to, &err) < 0 ||
+	    mu_write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		printf("MTA delivery failed\n");
+		exit(99);
+	}
+	mu_fcntl_unlock(fd);
+	close(fd);
+	mu_dotlock_release(&dl);
+}
+
+/* ": > /var/mail/alice" */
+static void
+empty_in_place(void)
+{
+	if (truncate(path, 0) < 0)
+		exit(99);
+}
+
+/* After a tamper: a plain open must set the journal aside and leave the
+ * file as want, with nmsg messages. */
+static void
+verify_foreign(const char *want, size_t wlen, size_t nmsg, const char *what)
+{
+	struct mu_mailbox *mb = open_mbox(path, MU_OPEN_READONLY, 10);
+	size_t len = 0;
+	char *got;
+
+	CHECK(mb != NULL, "%s: open after the tamper", what);
+	got = read_file(path, &len);
+	CHECK(got != NULL && len == wlen && memcmp(got, want, wlen) == 0,
+	      "%s: the journal was applied to a file it was not made for "
+	      "(%zu bytes, want the %zu the file had)", what, got ? len : 0, wlen);
+	CHECK(access(journal, F_OK) < 0, "%s: journal left in place", what);
+	CHECK(count_aside("orphan", true) == 1, "%s: journal not kept aside as an orphan",
+	      what);
+	if (mb != NULL) {
+		CHECK(mu_mailbox_count(mb) == nmsg, "%s: %zu messages, want %zu",
+		      what, mu_mailbox_count(mb), nmsg);
+		mu_mailbox_close(mb);
+	}
+	free(got);
+}
+
+/* Kill a commit of sc after step n; true if its journal is in place. */
+static bool
+killed_with_journal(const struct scenario *sc, long n, bool *completed)
+{
+	write_old();
+	*completed = !reap(spawn_commit(sc, n), "commit");
+	return !*completed && access(journal, F_OK) == 0;
+}
+
+static void
+tamper_and_verify(enum tamper t, size_t s0, const char *what)
+{
+	struct mu_buf fm;
+	size_t nmsg = 0;
+
+	switch (t) {
+	case T_EMPTIED:
+		empty_in_place();
+		mu_buf_init(&fm);
+		mu_buf_append(&fm, "", 0);
+		break;
+	case T_EMPTIED_DELIVERED:
+		empty_in_place();
+		fm = foreign_mailbox(3, s0 + 1, 0);
+		/* three deliveries, as an MTA makes them */
+		for (size_t off = 0, k = 0; k < 3; k++) {
+			const char *next = k < 2 ? strstr(fm.data + off + 1,
+							  "\n\nFrom intruder") : NULL;
+			size_t end = next ? (size_t)(next - fm.data) + 2 : fm.len;
+			mta_deliver_bytes(fm.data + off, end - off);
+			off = end;
+		}
+		nmsg = 3;
+		break;
+	case T_REWRITTEN_SAME_SIZE:
+	default:
+		fm = foreign_mailbox(5, 0, s0);
+		{
+			int fd = open(path, O_WRONLY | O_TRUNC);
+			if (fd < 0 || mu_write_all(fd, fm.data, fm.len) < 0 ||
+			    close(fd) < 0)
+				exit(99);
+		}
+		nmsg = 5;
+		break;
+	}
+	verify_foreign(fm.data, fm.len, nmsg, what);
+	mu_buf_free(&fm);
+}
+
+static void
+foreign_file_cases(void)
+{
+	/* P = 0 and P > 0, shrinking and growing commits */
+	static const size_t which[] = { 0, 1, 4, 5, 6 };
+	struct mu_buf old = expected_file(&scenarios[0], false, 0);
+	unsigned long checked = 0;
+
+	for (size_t w = 0; w < sizeof which / sizeof which[0]; w++) {
+		const struct scenario *sc = &scenarios[which[w]];
+		bool first = true, completed = false;
+
+		for (long n = 1; n < 10000 && !completed; n++) {
+			char what[200];
+
+			if (!killed_with_journal(sc, n, &completed))
+				continue;
+			/* every tamper at the first step with a journal, then
+			 * one in turn at each later step */
+			for (int t = 0; t < NTAMPER; t++) {
+				if (!first && t != (int)(n % NTAMPER))
+					continue;
+				if (t > 0 && first &&
+				    !killed_with_journal(sc, n, &completed))
+					break;
+				snprintf(what, sizeof what, "%s, killed after step %ld, "
+					 "then %s", sc->name, n, tamper_names[t]);
+				tamper_and_verify((enum tamper)t, old.len, what);
+				checked++;
+			}
+			first = false;
+		}
+	}
+	printf("foreign files: %lu journals left by killed commits checked "
+	       "against emptied, refilled and rewritten files\n", checked);
+	mu_buf_free(&old);
+}
+
+/* The report's case, small: a two-message mailbox, the commit of DELE 1
+ * killed with its journal in place, the file emptied and three new
+ * messages delivered, more bytes than the old file had. */
+static void
+small_emptied_case(void)
+{
+	static const char small[] =
+		"From a@example.org Mon Jan  1 00:00:00 2024\nSubject: old 1\n\n"
+		"old one\n\n"
+		"From b@example.org Mon Jan  1 00:00:01 2024\nSubject: old 2\n\n"
+		"old two\n\n";
+	static const struct scenario del1 = { "small: delete 1", { 1 }, { 0 } };
+	struct mu_buf fm = foreign_mailbox(3, sizeof small, 0);
+	long n;
+
+	for (n = 1; n < 100; n++) {
+		write_file(path, small, sizeof small - 1);
+		unlink(journal);
+		if (!reap(spawn_commit(&del1, n), "commit"))
+			break;
+		if (access(journal, F_OK) == 0)
+			break;
+	}
+	CHECK(access(journal, F_OK) == 0, "small: no journal after %ld steps", n);
+	empty_in_place();
+	for (size_t off = 0, k = 0; k < 3; k++) {
+		const char *next = k < 2 ? strstr(fm.data + off + 1,
+						  "\n\nFrom intruder") : NULL;
+		size_t end = next ? (size_t)(next - fm.data) + 2 : fm.len;
+		mta_deliver_bytes(fm.data + off, end - off);
+		off = end;
+	}
+	verify_foreign(fm.data, fm.len, 3, "small mailbox emptied, 3 delivered");
+	printf("small mailbox: %zu bytes, emptied after the kill, %zu bytes of "
+	       "new mail left alone\n", sizeof small - 1, fm.len);
+	mu_buf_free(&fm);
+}
+
+/* rm and a new mailbox with the same inode number, where the file system
+ * gives it back (ext4 does, tmpfs does not): a scratch directory of its
+ * own in the current directory. */
+static void
+inode_reuse_case(void)
+{
+	char *saved_dir = mu_xstrdup(scratch_dir);
+	char *saved_path = path, *saved_journal = journal;
+	const struct scenario *sc = &scenarios[2];
+	struct mu_buf fm;
+	struct stat st;
+	char cwd[200];
+	ino_t ino;
+	bool completed, reused = false;
+	long n;
+
+	/* the build directory: /tmp is busy with other programs' files,
+	 * which take a freed inode number before the test can */
+	if (getcwd(cwd, sizeof cwd) == NULL)
+		exit(99);
+	scratch_init_in(cwd, "test-mbox-kill-inode");
+	path = scratch_path("inbox");
+	journal = scratch_path(".inbox.pop3d-journal");
+	for (n = 1; n < 100; n++)
+		if (killed_with_journal(sc, n, &completed) || completed)
+			break;
+	CHECK(access(journal, F_OK) == 0, "inode reuse: no journal");
+	if (stat(path, &st) < 0)
+		exit(99);
+	ino = st.st_ino;
+	fm = foreign_mailbox(3, (size_t)st.st_size + 1, 0);
+	/* ext4 hands a freed inode number out again at once; a few tries,
+	 * the later ones with the deletion on disk, in case other files
+	 * took it first */
+	for (int tries = 0; tries < 20 && !reused; tries++) {
+		unlink(path);
+		if (tries > 0) {
+			int dfd = open(scratch_dir, O_RDONLY | O_DIRECTORY);
+			if (dfd >= 0) {
+				(void)syncfs(dfd);
+				close(dfd);
+			}
+		}
+		write_file(path, fm.data, fm.len);
+		reused = stat(path, &st) == 0 && st.st_ino == ino;
+	}
+	if (reused) {
+		verify_foreign(fm.data, fm.len, 3, "rm, new file with the same inode");
+		printf("inode reuse: the new file got inode %llu again\n",
+		       (unsigned long long)ino);
+	} else {
+		unlink(journal);
+		printf("inode reuse: this file system gave no inode back "
+		       "(\"rewritten, same size\" covers the same case)\n");
+	}
+	mu_buf_free(&fm);
+	scratch_cleanup();
+	free(path);
+	free(journal);
+	snprintf(scratch_dir, sizeof scratch_dir, "%s", saved_dir);
+	free(saved_dir);
+	path = saved_path;
+	journal = saved_journal;
+}
+
+/* A journal left by an earlier version (magic "MUMBOXJ1", a 128-byte
+ * header without the file's identity) is still applied -- it may be the
+ * only record of an interrupted commit -- and still refused for a file
+ * it cannot describe, by the checks its fields allow. */
+static void
+journal_to_v1(void)
+{
+	size_t len, l;
+	char *j = read_file(journal, &len);
+	struct mu_buf b;
+	char sum[MU_MD5_HEX_LEN + 1];
+	unsigned char *u;
+
+	if (j == NULL || len < 256 + 48 || memcmp(j, "MUMBOXJ2", 8) != 0) {
+		printf("journal_to_v1: not a version 2 journal\n");
+		exit(99);
+	}
+	u = (unsigned char *)j;
+	l = 0;
+	for (int i = 7; i >= 0; i--)
+		l = (l << 8) | u[32 + i];
+	mu_buf_init(&b);
+	mu_buf_append(&b, "MUMBOXJ1", 8);
+	mu_buf_append(&b, j + 8, 80);
+	while (b.len < 128)
+		mu_buf_append(&b, "", 1);
+	mu_buf_append(&b, j + 256, l);
+	mu_md5_hex(b.data, b.len, sum);
+	mu_buf_append(&b, sum, MU_MD5_HEX_LEN);
+	mu_buf_append(&b, j + 256 + l + MU_MD5_HEX_LEN, 16);	/* the phase */
+	write_file(journal, b.data, b.len);
+	mu_buf_free(&b);
+	free(j);
+}
+
+static void
+v1_cases(void)
+{
+	static const size_t shrink = 2, grow = 5;
+	struct mu_buf old = expected_file(&scenarios[0], false, 0);
+	unsigned long applied = 0;
+	bool completed = false;
+	char what[160];
+
+	for (size_t w = 0; w < 2; w++) {
+		const struct scenario *sc = &scenarios[w == 0 ? shrink : grow];
+
+		completed = false;
+		for (long n = 1; n < 10000 && !completed; n++) {
+			if (!killed_with_journal(sc, n, &completed))
+				continue;
+			journal_to_v1();
+			snprintf(what, sizeof what, "%s, killed after step %ld, "
+				 "version 1 journal", sc->name, n);
+			verify(sc, 0, what);
+			applied++;
+		}
+	}
+	/* P = 0, shrinking: the cut-off bytes' hash refuses it */
+	for (long n = 1; n < 100; n++) {
+		if (killed_with_journal(&scenarios[0], n, &completed)) {
+			journal_to_v1();
+			tamper_and_verify(T_EMPTIED_DELIVERED, old.len, "delete first, "
+					  "version 1 journal, emptied, 3 delivered");
+			break;
+		}
+	}
+	/* growing, not resized: what lies at S0 is not appended mail */
+	for (long n = 1; n < 100; n++) {
+		if (killed_with_journal(&scenarios[6], n, &completed)) {
+			journal_to_v1();
+			tamper_and_verify(T_EMPTIED_DELIVERED, old.len, "add headers "
+					  "only, version 1 journal, emptied, 3 delivered");
+			break;
+		}
+	}
+	printf("version 1 journals: %lu recovered (every step of two commits), 2 refused for "
+	       "a refilled file\n", applied);
 	mu_buf_free(&old);
 }
 
@@ -529,6 +941,10 @@ main(void)
 	make_messages();
 
 	journal_edge_cases();
+	small_emptied_case();
+	inode_reuse_case();
+	foreign_file_cases();
+	v1_cases();
 	for (size_t s = 0; s < NSCEN; s++) {
 		sweep(&scenarios[s], false, false);
 		sweep(&scenarios[s], true, false);
