@@ -546,7 +546,7 @@ const struct mu_directive mu_directives[] = {
 	  MU_EMPTY_ERROR, NULL },
 	/* checked now; sessions, the listener and mu-sieve use them later */
 	{ "mail_privileged_group", MU_CFG_STRING, OFF(mail_privileged_group),
-	  "mail", 0, 0, NO, MU_EMPTY_STRING, NULL },
+	  "mail", 0, 0, YES, MU_EMPTY_STRING, NULL },
 	{ "login_timeout", MU_CFG_DURATION, OFF(login_timeout), "1 minute", 0,
 	  0, YES, MU_EMPTY_ERROR, NULL },
 	{ "prelogin_per_addr", MU_CFG_UINT, OFF(prelogin_per_addr), "10", 0, 0,

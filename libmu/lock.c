@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "privgroup.h"
 #include "log.h"
 #include "util.h"
 
@@ -147,7 +148,7 @@ break_stale_lock(const char *lockpath)
 		why = "its process is gone";
 	if (why == NULL)
 		return false;
-	if (unlink(lockpath) < 0 && errno != ENOENT)
+	if (mu_priv_unlink(lockpath) < 0 && errno != ENOENT)
 		return false;
 	mu_log(MU_LOG_WARNING, "removed stale lock %s (%s)", lockpath, why);
 	return true;
@@ -173,7 +174,8 @@ dotlock_try(struct mu_dotlock *dl)
 	tmp = mu_xasprintf("%s.%s.%ld.%08x", dl->lockpath, host,
 			   (long)getpid(), rnd);
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
+	fd = mu_priv_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+			  O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		free(tmp);
 		return -1;
@@ -183,7 +185,7 @@ dotlock_try(struct mu_dotlock *dl)
 		int n = snprintf(pidline, sizeof pidline, "%ld\n", (long)getpid());
 		if (mu_write_all(fd, pidline, (size_t)n) < 0 || close(fd) < 0) {
 			int e = errno;
-			unlink(tmp);
+			mu_priv_unlink(tmp);
 			free(tmp);
 			errno = e;
 			return -1;
@@ -192,14 +194,14 @@ dotlock_try(struct mu_dotlock *dl)
 
 	/* The NFS rule: link() may fail on a lost reply although the link
 	 * was made; the link count of our own file tells the truth. */
-	link_errno = link(tmp, dl->lockpath) == 0 ? 0 : errno;
+	link_errno = mu_priv_link(tmp, dl->lockpath) == 0 ? 0 : errno;
 	if (stat(tmp, &st) == 0 && st.st_nlink == 2) {
 		dl->ino = st.st_ino;
 		rc = 1;
 	} else if (link_errno != 0 && link_errno != EEXIST) {
 		rc = -1;
 	}
-	unlink(tmp);
+	mu_priv_unlink(tmp);
 	free(tmp);
 	if (rc < 0)
 		errno = link_errno;
@@ -265,7 +267,7 @@ mu_dotlock_release(struct mu_dotlock *dl)
 		/* Leave the file alone if it is no longer ours (someone took
 		 * it for stale): removing it would unlock the new holder. */
 		if (lstat(dl->lockpath, &st) == 0 && st.st_ino == dl->ino)
-			unlink(dl->lockpath);
+			mu_priv_unlink(dl->lockpath);
 		else
 			mu_log(MU_LOG_WARNING, "lock %s was taken from us",
 			       dl->lockpath);
@@ -324,7 +326,8 @@ mu_fcntl_unlock(int fd)
 int
 mu_session_lock(const char *lockfile, int *fd_r, const char **error_r)
 {
-	int fd = open(lockfile, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int fd = mu_priv_open(lockfile, O_RDWR | O_CREAT | O_CLOEXEC |
+			      O_NOFOLLOW, 0600);
 
 	*fd_r = -1;
 	if (fd < 0) {

@@ -37,6 +37,7 @@
 #include "lock.h"
 #include "log.h"
 #include "mailbox.h"
+#include "privgroup.h"
 #include "scan.h"
 #include "util.h"
 
@@ -686,9 +687,9 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 	struct jwriter w;
 	int fd, e;
 
-	(void)unlink(d->journal_tmp);
-	fd = open(d->journal_tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
+	(void)mu_priv_unlink(d->journal_tmp);
+	fd = mu_priv_open(d->journal_tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC |
+			  O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return mu_mailbox_fail(mb, errno == EACCES || errno == EROFS ?
 				       MU_MBERR_PERM : MU_MBERR_TEMP, error_r,
@@ -728,7 +729,7 @@ journal_create(struct mu_mailbox *mb, struct mbox *d,
 	mu_test_kill_point();
 	free(w.buf);
 	w.buf = NULL;
-	if (rename(d->journal_tmp, d->journal_path) < 0)
+	if (mu_priv_rename(d->journal_tmp, d->journal_path) < 0)
 		goto fail;
 	mu_test_kill_point();
 	if (mu_fsync_dir_of(d->journal_path) < 0) {
@@ -749,7 +750,7 @@ fail:
 		mu_md5_final_hex(w.md5, sum);
 	free(w.buf);
 	close(fd);
-	(void)unlink(d->journal_tmp);
+	(void)mu_priv_unlink(d->journal_tmp);
 	return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
 			       "writing commit journal %s: %s", d->journal_tmp,
 			       strerror(e));
@@ -1060,7 +1061,7 @@ journal_matches(struct mbox *d, int jfd, const struct journal_header *h,
 static int
 journal_remove(struct mbox *d)
 {
-	if (unlink(d->journal_path) < 0 && errno != ENOENT)
+	if (mu_priv_unlink(d->journal_path) < 0 && errno != ENOENT)
 		return -1;
 	mu_test_kill_point();
 	if (mu_fsync_dir_of(d->journal_path) < 0)
@@ -1177,7 +1178,7 @@ journal_move_aside(struct mu_mailbox *mb, struct mbox *d, int jfd,
 		free(aside);
 		aside = mu_xasprintf("%s.%s.%lld.%d", d->journal_path, kind, now, k);
 	}
-	rc = rename(d->journal_path, aside);
+	rc = mu_priv_rename(d->journal_path, aside);
 	e = errno;
 	if (rc == 0) {
 		mu_test_kill_point();
@@ -1209,7 +1210,7 @@ mbox_recover(struct mu_mailbox *mb, struct mbox *d, const char **error_r)
 	bool valid;
 
 	/* a journal still being written: the mbox was not touched */
-	if (unlink(d->journal_tmp) == 0)
+	if (mu_priv_unlink(d->journal_tmp) == 0)
 		mu_test_kill_point();
 	jfd = open(d->journal_path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (jfd < 0) {

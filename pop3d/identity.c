@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/identity.h"
 
@@ -74,8 +75,34 @@ int
 identity_switch(const struct identity *id, enum identity_groups groups,
 		const char **error_r)
 {
+	return identity_switch_keep_group(id, groups, (gid_t)-1, error_r);
+}
+
+int
+identity_group_lookup(const char *name, gid_t *gid_r, const char **error_r)
+{
+	struct group gr, *res = NULL;
+	char buf[4096];
+	int rc = getgrnam_r(name, &gr, buf, sizeof buf, &res);
+
+	if (rc != 0) {
+		*error_r = strerror(rc);
+		return -1;
+	}
+	if (res == NULL)
+		return 0;
+	*gid_r = gr.gr_gid;
+	return 1;
+}
+
+int
+identity_switch_keep_group(const struct identity *id,
+			   enum identity_groups groups, gid_t keep_gid,
+			   const char **error_r)
+{
 	uid_t ruid, euid, suid;
 	gid_t rgid, egid, sgid;
+	gid_t saved = keep_gid != (gid_t)-1 ? keep_gid : id->gid;
 
 	if (id->uid == 0) {
 		*error_r = "refusing to run a session as uid 0";
@@ -86,7 +113,7 @@ identity_switch(const struct identity *id, enum identity_groups groups,
 	if (groups == IDENTITY_GROUPS_ONE && setgroups(1, &id->gid) < 0)
 		return fail("setgroups", error_r);
 	/* setresgid/setresuid set the saved ids too: nothing to return to */
-	if (setresgid(id->gid, id->gid, id->gid) < 0)
+	if (setresgid(id->gid, id->gid, saved) < 0)
 		return fail("setresgid", error_r);
 	if (setresuid(id->uid, id->uid, id->uid) < 0)
 		return fail("setresuid", error_r);
@@ -94,7 +121,7 @@ identity_switch(const struct identity *id, enum identity_groups groups,
 	    getresgid(&rgid, &egid, &sgid) < 0)
 		return fail("getresuid", error_r);
 	if (ruid != id->uid || euid != id->uid || suid != id->uid ||
-	    rgid != id->gid || egid != id->gid || sgid != id->gid) {
+	    rgid != id->gid || egid != id->gid || sgid != saved) {
 		*error_r = "the identity switch did not take";
 		return -1;
 	}
@@ -103,4 +130,27 @@ identity_switch(const struct identity *id, enum identity_groups groups,
 		return -1;
 	}
 	return 0;
+}
+
+gid_t
+identity_spool_group(const char *name, gid_t own_gid)
+{
+	const char *error = "no such group";
+	gid_t gid;
+	int rc;
+
+	if (name == NULL || name[0] == '\0')
+		return (gid_t)-1;
+	rc = identity_group_lookup(name, &gid, &error);
+	if (rc <= 0) {
+		mu_log(MU_LOG_WARNING, "mail_privileged_group %s: %s", name,
+		       error);
+		return (gid_t)-1;
+	}
+	if (gid == 0) {
+		mu_log(MU_LOG_WARNING, "mail_privileged_group %s is gid 0: not "
+		       "used", name);
+		return (gid_t)-1;
+	}
+	return gid == own_gid ? (gid_t)-1 : gid;
 }

@@ -37,4 +37,20 @@ enum identity_groups {
 int identity_switch(const struct identity *id, enum identity_groups groups,
 		    const char **error_r);
 
+/* The same, but the saved gid becomes keep_gid ((gid_t)-1: id's own): the
+ * one group the process may take back later, for mail_privileged_group
+ * (libmu/privgroup.h).  Never a supplementary group. */
+int identity_switch_keep_group(const struct identity *id,
+			       enum identity_groups groups, gid_t keep_gid,
+			       const char **error_r);
+
+/* mail_privileged_group (name, NULL or empty: none) for a session whose
+ * own group is own_gid: the gid to keep as its saved gid, or (gid_t)-1
+ * when unset, unknown (logged), gid 0, or own_gid anyway. */
+gid_t identity_spool_group(const char *name, gid_t own_gid);
+
+/* The gid of group name: 1, 0 no such group, -1 error (*error_r). */
+int identity_group_lookup(const char *name, gid_t *gid_r,
+			  const char **error_r);
+
 #endif

@@ -291,6 +291,9 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	if (!m->logged_in && !m->told_to_close && m->net_pid > 0)
 		(void)kill(m->net_pid, SIGTERM);
 	wait_children(m);
+	/* a commit cut short must not stay visible until the next login */
+	if (m->logged_in && m->trans_signal != 0)
+		privsep_repair_mailbox(m);
 	if (m->logged_in)
 		auth_user_free(&m->session_user);       /* PAM: close the session */
 	sasl_done(m);

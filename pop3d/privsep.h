@@ -89,6 +89,11 @@ void privsep_drop_handover(struct monitor *m);
 /* Set by SIGTERM: the session is to end. */
 const volatile sig_atomic_t *privsep_stop_flag(void);
 
+/* After the transaction process was killed by a signal (repair.c): open
+ * and close the mailbox as the user, so that a commit it was making is
+ * finished now rather than at the next login.  Waits for it; logged. */
+void privsep_repair_mailbox(struct monitor *m);
+
 /* ---- the transaction process (transaction.c) ---- */
 
 struct transaction_start {

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
+#include "libmu/privgroup.h"
 #include "pop3d/identity.h"
 #include "pop3d/ipc.h"
 #include "pop3d/privsep.h"
@@ -67,14 +68,18 @@ transaction_run(const struct transaction_start *ts)
 	if (ts->identity != NULL) {
 		enum identity_groups groups = ts->groups_set ?
 			IDENTITY_GROUPS_KEEP : IDENTITY_GROUPS_ONE;
+		gid_t spool = identity_spool_group(ts->cfg->mail_privileged_group,
+						  ts->identity->gid);
 
-		if (identity_switch(ts->identity, groups, &error) < 0) {
+		if (identity_switch_keep_group(ts->identity, groups, spool,
+					       &error) < 0) {
 			mu_log(MU_LOG_ERR, "cannot switch to uid %ld gid %ld: %s",
 			       (long)ts->identity->uid, (long)ts->identity->gid,
 			       error);
 			report(&r, "[SYS/TEMP] cannot open mailbox");
 			_exit(1);
 		}
+		mu_privgroup_set(spool);
 	}
 	/* a monitor killed outright takes the session with it (cleared by
 	 * the switch, so set after it) */

@@ -20,8 +20,9 @@ PACKAGES=(
 	# testsuite/daemon puts a real PROXY protocol v2 sender in front,
 	# and checks the documented filter with fail2ban-regex
 	haproxy fail2ban
-	# testsuite/auth logs in with the GNU SASL command-line client
-	gsasl
+	# testsuite/auth logs in with the GNU SASL command-line client, and
+	# delivers into /var/mail with procmail as a Debian MTA does
+	gsasl procmail
 	# testsuite/daemon runs pop3d under systemd-socket-activate and
 	# checks the units of contrib/systemd with systemd-analyze verify
 	systemd

@@ -26,6 +26,7 @@
 #include "settings.h"           /* struct mu_config */
 #include "log.h"
 #include "mailbox.h"
+#include "privgroup.h"
 #include "url.h"
 #include "util.h"
 #include "sieve/sieve.h"
@@ -154,17 +155,39 @@ default_mailbox(const struct mu_config *cfg)
 	return url;
 }
 
+/* mail_privileged_group, as a pop3d session keeps it: the saved gid,
+ * taken only to make and remove lock and journal files beside the
+ * mailbox (libmu/privgroup.h).  (gid_t)-1: none. */
+static gid_t
+spool_group(const struct mu_config *cfg)
+{
+	const struct group *gr;
+
+	if (cfg->mail_privileged_group == NULL ||
+	    cfg->mail_privileged_group[0] == '\0')
+		return (gid_t)-1;
+	gr = getgrnam(cfg->mail_privileged_group);
+	if (gr == NULL || gr->gr_gid == 0) {
+		fprintf(stderr, PROGRAM ": mail_privileged_group %s: %s\n",
+			cfg->mail_privileged_group, gr == NULL ?
+			"no such group" : "gid 0 is not used");
+		return (gid_t)-1;
+	}
+	return gr->gr_gid;
+}
+
 /* Started as root on someone else's mailbox (the cron job over
  * /var/mail), become its owner first -- uid, gid and groups, as a pop3d
  * session does -- so that the session lock and every file a driver
  * creates belong to the user, whose own POP3 sessions must open them. */
 static int
-become_mailbox_owner(const char *url)
+become_mailbox_owner(const char *url, const struct mu_config *cfg)
 {
 	enum mu_format format;
 	const struct passwd *pw;
 	const char *error;
 	struct stat st;
+	gid_t gid, spool;
 	char *path;
 	int rc;
 
@@ -179,16 +202,23 @@ become_mailbox_owner(const char *url)
 	if (rc < 0 || st.st_uid == 0)
 		return 0;       /* missing (open reports it) or root's own */
 	pw = getpwuid(st.st_uid);
+	spool = spool_group(cfg);
+	gid = pw != NULL ? pw->pw_gid : st.st_gid;
+	if (spool == gid)
+		spool = (gid_t)-1;
 	if (pw != NULL)
-		rc = initgroups(pw->pw_name, pw->pw_gid) < 0 ||
-		     setgid(pw->pw_gid) < 0;
+		rc = initgroups(pw->pw_name, gid) < 0;
 	else
-		rc = setgroups(0, NULL) < 0 || setgid(st.st_gid) < 0;
-	if (rc != 0 || setuid(st.st_uid) < 0 || setuid(0) == 0) {
+		rc = setgroups(0, NULL) < 0;
+	/* the spool group only as the saved gid, never effective or
+	 * supplementary: the mailbox is opened with the user's rights */
+	if (rc != 0 || setresgid(gid, gid, spool != (gid_t)-1 ? spool : gid) < 0 ||
+	    setresuid(st.st_uid, st.st_uid, st.st_uid) < 0 || setuid(0) == 0) {
 		fprintf(stderr, PROGRAM ": %s: cannot switch to its owner (uid "
 			"%lu): %s\n", url, (unsigned long)st.st_uid, strerror(errno));
 		return -1;
 	}
+	mu_privgroup_set(spool);
 	return 0;
 }
 
@@ -321,7 +351,7 @@ main(int argc, char **argv)
 	flags = (o.dry_run ? MU_OPEN_READONLY : MU_OPEN_WRITE) | MU_OPEN_SESSION_LOCK;
 	if (o.mailbox_url != NULL)
 		flags |= MU_OPEN_NOCREATE;
-	if (become_mailbox_owner(url) < 0) {
+	if (become_mailbox_owner(url, &cfg) < 0) {
 		status = EXIT_MAILBOX;
 		goto out;
 	}

@@ -74,8 +74,14 @@ def main():
             found = [p for p in kids if proc_ids(p)[0][0] == games.pw_uid]
             check(found, "a process runs as games")
             uid, gid, gs = proc_ids(found[0])
+            # real, effective, saved and fs ids; the saved gid is
+            # mail_privileged_group's (default mail), kept for lock files
+            # beside a mailbox in a spool, never effective or supplementary
+            mail = grp.getgrnam("mail").gr_gid
             check_eq((uid, gid, sorted(gs)),
-                     ([games.pw_uid] * 4, [games.pw_gid] * 4, groups),
+                     ([games.pw_uid] * 4,
+                      [games.pw_gid, games.pw_gid, mail, games.pw_gid],
+                      groups),
                      "the transaction process is games")
         c.send("RETR 1\r\n")
         check(c.read_multi().endswith(b"hello\r\n.\r\n"), "RETR")

@@ -103,7 +103,7 @@ check_table(void)
 		{ "mail_user", true }, { "apop", true },
 		{ "sasl_mechanisms", true }, { "impersonation_users", true },
 		{ "telemetry_dir", true }, { "lock_timeout", true },
-		{ "mail_privileged_group", false }, { "login_timeout", true },
+		{ "mail_privileged_group", true }, { "login_timeout", true },
 		{ "prelogin_per_addr", true }, { "pid_file", true },
 		{ "deny_from", true }, { "allow_from", true },
 	};
