@@ -7,10 +7,8 @@
  * whatever flags or directory a message has meanwhile.
  *
  * UIDL: the unique part of the name (doc/uidl.md).  Sizes: Dovecot's
- * ",W=<n>" field (the CRLF size) when the name also has ",S=<n>" and that
- * equals the file's size -- the check catches a file changed since the
- * name was given, e.g. one pop3d added a header to; else the file is read
- * through the scanner.
+ * ",W=<n>" field when it agrees with what RETR sends (trust_w_field);
+ * else the file is read through the scanner.
  *
  * Commit (deletions, the S flag of retrieved messages, added headers) is
  * a series of unlink() and rename() calls, each atomic, so a crash at any
@@ -190,17 +188,32 @@ has_trash_flag(const char *base)
 	return strncmp(info, ":2,", 3) == 0 && strchr(info + 3, 'T') != NULL;
 }
 
-/* Dovecot's ",W=<n>" (the CRLF size), when ",S=<n>" is the file's size. */
+/* Can the name's W= field stand for the size RETR sends?  Dovecot's
+ * ",W=<n>" is the message's size with CRLF line ends, as pop3d counts
+ * it, with one difference: Dovecot adds nothing for a last line without
+ * a line end, where pop3d sends (and counts) a CRLF -- `doveadm save` of
+ * such a message gives W= 2 short.  So W= is taken only when
+ *  - the name's ",S=<n>" is the file's size (the file is the one the
+ *    name was made for: not rewritten since, e.g. by pop3d's own header
+ *    stamp, which keeps the name);
+ *  - the file ends in LF (the last byte is read, not the file);
+ *  - S <= W <= 2 S (CRLF adds at most one octet per octet; anything
+ *    else is no size Dovecot wrote).
+ * Otherwise the file is read and measured, and LIST says what RETR will
+ * send. */
 static bool
 trust_w_field(int fd, const struct stat *st, const char *base, size_t ulen,
 	      uint64_t *w_r)
 {
 	uint64_t s_size, w_size;
+	char last;
 
-	(void)fd;
 	if (!name_field(base, ulen, 'S', &s_size) ||
 	    !name_field(base, ulen, 'W', &w_size) ||
-	    s_size != (uint64_t)st->st_size)
+	    s_size != (uint64_t)st->st_size || s_size == 0 ||
+	    w_size < s_size || w_size - s_size > s_size)
+		return false;
+	if (mu_pread_full(fd, &last, 1, st->st_size - 1) != 1 || last != '\n')
 		return false;
 	*w_r = w_size;
 	return true;
@@ -245,7 +258,7 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 		 * its clients know (a header copied into two messages is
 		 * made unique by mu_uidl_make_unique).  Files sized by W=
 		 * come from Dovecot, which writes no X-UIDL, and are not
-		 * read at all. */
+		 * read (but for their last byte). */
 		if (!info->uidl_from_header)
 			uidl_from_name(base, info);
 	}
