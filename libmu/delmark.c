@@ -8,10 +8,8 @@
 #include "mailbox.h"
 #include "util.h"
 
-/* The letter that means "deleted" in a status field, or 0 if the line is
- * no status field.  *value_r: where the value starts in line. */
-static char
-mark_letter(const char *line, size_t len, size_t *value_r)
+char
+mu_delmark_letter(const char *line, size_t len, size_t *value_r)
 {
 	if (mu_header_is(line, len, "Status")) {
 		*value_r = strlen("Status:");
@@ -28,7 +26,7 @@ bool
 mu_delmark_in_line(const char *line, size_t len)
 {
 	size_t v;
-	char letter = mark_letter(line, len, &v);
+	char letter = mu_delmark_letter(line, len, &v);
 
 	return letter != 0 && memchr(line + v, letter, len - v) != NULL;
 }
@@ -40,30 +38,27 @@ mu_delmark_clear(int fd, off_t start, off_t end)
 	const char *data;
 	size_t len;
 	bool eol, line_start = true;
+	char letter = 0;	/* the line's, while in a status field line */
 	int cleared = 0, rc;
 
 	mu_msgstream_init_fd(&st, fd, false, start, end, MU_STREAM_PLAIN);
 	for (;;) {
 		off_t off = mu_msgstream_offset(&st);
-		size_t v;
-		char letter;
+		size_t v = 0;
 
 		rc = mu_msgstream_next(&st, &data, &len, &eol);
 		if (rc <= 0)
 			break;
-		if (!line_start) {
-			line_start = eol;
-			continue;
+		if (line_start) {
+			if (eol && len == 0)
+				break;          /* the header ends */
+			letter = mu_delmark_letter(data, len, &v);
 		}
-		line_start = eol;
-		if (eol && len == 0)
-			break;          /* the header ends */
-		letter = mark_letter(data, len, &v);
-		if (letter == 0)
-			continue;
-		/* a PLAIN stream returns the file's bytes as they are: the
-		 * k-th byte of the chunk is the file's byte off + k */
-		for (size_t k = v; k < len; k++) {
+		/* a line longer than the stream's buffer comes in several
+		 * chunks: the letter may be in any of them.  A PLAIN stream
+		 * returns the file's bytes as they are: the k-th byte of the
+		 * chunk is the file's byte off + k */
+		for (size_t k = v; letter != 0 && k < len; k++) {
 			if (data[k] != letter)
 				continue;
 			if (mu_pwrite_all(fd, " ", 1, off + (off_t)k) < 0) {
@@ -74,6 +69,9 @@ mu_delmark_clear(int fd, off_t start, off_t end)
 		}
 		if (rc < 0)
 			break;
+		line_start = eol;
+		if (eol)
+			letter = 0;
 	}
 	mu_msgstream_close(&st);
 	return rc < 0 ? -1 : cleared;

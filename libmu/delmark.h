@@ -23,10 +23,17 @@
 /* Does this complete header line carry a deletion mark? */
 bool mu_delmark_in_line(const char *line, size_t len);
 
+/* If line -- the start of a header line, at least up to its colon -- is
+ * a status field, its deletion letter ('d' or 'D') with *value_r the
+ * offset of its value; else 0.  A mark is that letter anywhere in the
+ * rest of the line, however long (the scanner, which holds only the
+ * start of a line, and mu_delmark_clear look at the same bytes). */
+char mu_delmark_letter(const char *line, size_t len, size_t *value_r);
+
 /* Clear the marks in the header of the message at fd's bytes
  * [start, end) (the raw file: mbox body_start..body_end, or a whole MH
- * file).  Does not fsync.  Returns the number of letters cleared, or -1
- * with errno. */
+ * file), in the whole first line of each status field.  Does not fsync.
+ * Returns the number of letters cleared, or -1 with errno. */
 int mu_delmark_clear(int fd, off_t start, off_t end);
 
 #endif

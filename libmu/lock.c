@@ -103,22 +103,17 @@ dir_is_local(const char *lockpath)
 	return true;
 }
 
-/* The PID written in a lock file, or 0 when there is none we can read
- * (empty files, as some agents make, and binary PIDs are left to the age
- * rule). */
+/* The PID written in the lock file open as fd, or 0 when there is none
+ * we can read (empty files, as some agents make, and binary PIDs are left
+ * to the age rule). */
 static pid_t
-lock_file_pid(const char *lockpath)
+lock_file_pid(int fd)
 {
 	char buf[32];
-	ssize_t n;
-	int fd = open(lockpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	ssize_t n = mu_pread_full(fd, buf, sizeof buf - 1, 0);
 	char *end;
 	long pid;
 
-	if (fd < 0)
-		return 0;
-	n = mu_read_full(fd, buf, sizeof buf - 1);
-	close(fd);
 	if (n <= 0)
 		return 0;
 	buf[n] = '\0';
@@ -130,38 +125,16 @@ lock_file_pid(const char *lockpath)
 	return (pid_t)pid;
 }
 
-/* Remove PATH.lock if it is stale (lock.h).  true when removed. */
-static bool
-break_stale_lock(const char *lockpath)
+/* A new lock file of ours, not yet PATH.lock: PATH.lock.HOST.PID.RANDOM
+ * holding "PID\n".  Its path (to free), *ino_r its inode; NULL with errno
+ * on failure. */
+static char *
+new_lock_file(const struct mu_dotlock *dl, ino_t *ino_r)
 {
-	struct stat st;
-	time_t now = time(NULL);
-	pid_t pid;
-	const char *why = NULL;
-
-	if (lstat(lockpath, &st) < 0)
-		return errno == ENOENT;	/* gone meanwhile: retry at once */
-	if (now - st.st_mtime > MU_DOTLOCK_STALE)
-		why = "older than the stale limit";
-	else if ((pid = lock_file_pid(lockpath)) > 0 &&
-		 kill(pid, 0) < 0 && errno == ESRCH && dir_is_local(lockpath))
-		why = "its process is gone";
-	if (why == NULL)
-		return false;
-	if (mu_priv_unlink(lockpath) < 0 && errno != ENOENT)
-		return false;
-	mu_log(MU_LOG_WARNING, "removed stale lock %s (%s)", lockpath, why);
-	return true;
-}
-
-/* One attempt: 1 got it, 0 someone holds it, -1 error (errno set). */
-static int
-dotlock_try(struct mu_dotlock *dl)
-{
-	char host[256], *tmp;
+	char host[256], pidline[32], *tmp;
 	unsigned rnd;
 	struct stat st;
-	int fd, link_errno, rc = 0;
+	int fd, n;
 
 	if (gethostname(host, sizeof host) < 0)
 		snprintf(host, sizeof host, "localhost");
@@ -178,20 +151,155 @@ dotlock_try(struct mu_dotlock *dl)
 			  O_NOFOLLOW, 0644);
 	if (fd < 0) {
 		free(tmp);
-		return -1;
+		return NULL;
 	}
-	{
-		char pidline[32];
-		int n = snprintf(pidline, sizeof pidline, "%ld\n", (long)getpid());
-		if (mu_write_all(fd, pidline, (size_t)n) < 0 || close(fd) < 0) {
-			int e = errno;
-			mu_priv_unlink(tmp);
-			free(tmp);
-			errno = e;
-			return -1;
-		}
+	n = snprintf(pidline, sizeof pidline, "%ld\n", (long)getpid());
+	if (mu_write_all(fd, pidline, (size_t)n) < 0 || fstat(fd, &st) < 0 ||
+	    close(fd) < 0) {
+		int e = errno;
+		mu_priv_unlink(tmp);
+		free(tmp);
+		errno = e;
+		return NULL;
 	}
+	*ino_r = st.st_ino;
+	return tmp;
+}
 
+/* Was the lock file judged stale (st) still that file, as stale, when it
+ * was taken away (out: what came out)?  A live holder that refreshed it
+ * meanwhile changed its mtime. */
+static bool
+still_the_stale_one(const struct stat *st, const struct stat *out)
+{
+	return out->st_dev == st->st_dev && out->st_ino == st->st_ino &&
+		out->st_mtim.tv_sec == st->st_mtim.tv_sec &&
+		out->st_mtim.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* PATH.lock exists: if it is stale (lock.h), break it.  1 when the lock
+ * is ours now (dl->ino set), 2 when it was removed or went away (try
+ * again at once), 0 when it stays (live, or another process's).
+ *
+ * Several processes may find the same stale file at once, and the one
+ * that breaks it first makes a new lock at once: deciding on the old
+ * file and then unlinking the name would remove that fresh lock.  So
+ * the name is never unlinked on a decision made earlier.  The stale file
+ * is taken away atomically -- exchanged with a lock file of our own
+ * (renameat2 RENAME_EXCHANGE), which holds the lock in the same step --
+ * and what came out is checked: if it is not the file judged stale, as
+ * it was, it is exchanged back, untouched.  Where the file system has no
+ * exchange (NFS), the file is renamed aside, checked, and put back with
+ * link() (which never replaces) if it was not the stale one. */
+static int
+break_stale_lock(struct mu_dotlock *dl)
+{
+	const char *lockpath = dl->lockpath;
+	struct stat st, out;
+	const char *why = NULL;
+	char *mine, *aside;
+	ino_t mine_ino;
+	pid_t pid;
+	int fd, rc = 0;
+
+	fd = open(lockpath, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? 2 : 0;	/* gone: retry at once */
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	if (time(NULL) - st.st_mtime > MU_DOTLOCK_STALE)
+		why = "older than the stale limit";
+	else if ((pid = lock_file_pid(fd)) > 0 && kill(pid, 0) < 0 &&
+		 errno == ESRCH && dir_is_local(lockpath))
+		why = "its process is gone";
+	close(fd);
+	if (why == NULL)
+		return 0;
+
+	mine = new_lock_file(dl, &mine_ino);
+	if (mine == NULL)
+		return 0;
+	/* Most often another process broke it first and holds a new lock:
+	 * look again just before acting, so that the exchange below is
+	 * undone only when that happens in this very instant. */
+	if (lstat(lockpath, &out) < 0 || !still_the_stale_one(&st, &out)) {
+		mu_priv_unlink(mine);
+		free(mine);
+		return 2;
+	}
+#ifdef RENAME_EXCHANGE
+	if (mu_priv_exchange(mine, lockpath) == 0) {
+		if (lstat(mine, &out) == 0 && still_the_stale_one(&st, &out)) {
+			mu_priv_unlink(mine);		/* the stale file */
+			dl->ino = mine_ino;
+			mu_log(MU_LOG_WARNING, "removed stale lock %s (%s)",
+			       lockpath, why);
+			free(mine);
+			return 1;
+		}
+		/* another process's lock: back it goes, as it was */
+		if (mu_priv_exchange(mine, lockpath) == 0 || errno == ENOENT) {
+			/* ENOENT: its holder released it meanwhile, and
+			 * removed the name (our file): the lock is free, and
+			 * what came out is the holder's old file */
+			mu_priv_unlink(mine);
+			free(mine);
+			return 2;
+		}
+		mu_log(MU_LOG_ERR, "cannot give lock %s back to its holder (it "
+		       "is %s now): %s", lockpath, mine, strerror(errno));
+		free(mine);
+		return 0;
+	}
+	if (errno == ENOENT) {
+		mu_priv_unlink(mine);
+		free(mine);
+		return 2;
+	}
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+		mu_priv_unlink(mine);
+		free(mine);
+		return 0;
+	}
+#endif
+	/* no exchange here: aside, check, and back if it was not the one */
+	aside = mu_xasprintf("%s.stale", mine);
+	mu_priv_unlink(mine);
+	free(mine);
+	if (mu_priv_rename(lockpath, aside) < 0) {
+		rc = errno == ENOENT ? 2 : 0;
+	} else if (lstat(aside, &out) == 0 && still_the_stale_one(&st, &out)) {
+		mu_priv_unlink(aside);
+		mu_log(MU_LOG_WARNING, "removed stale lock %s (%s)", lockpath,
+		       why);
+		rc = 2;
+	} else if (mu_priv_link(aside, lockpath) == 0) {
+		mu_priv_unlink(aside);
+	} else {
+		/* the holder's lock cannot go back: another process made one
+		 * in the instant it was aside */
+		mu_log(MU_LOG_ERR, "lock %s was taken by two processes while "
+		       "a stale lock was broken (%s)", lockpath,
+		       strerror(errno));
+		mu_priv_unlink(aside);
+	}
+	free(aside);
+	return rc;
+}
+
+/* One attempt: 1 got it, 0 someone holds it, -1 error (errno set). */
+static int
+dotlock_try(struct mu_dotlock *dl)
+{
+	struct stat st;
+	ino_t ino;
+	char *tmp = new_lock_file(dl, &ino);
+	int link_errno, rc = 0;
+
+	if (tmp == NULL)
+		return -1;
 	/* The NFS rule: link() may fail on a lost reply although the link
 	 * was made; the link count of our own file tells the truth. */
 	link_errno = mu_priv_link(tmp, dl->lockpath) == 0 ? 0 : errno;
@@ -235,7 +343,12 @@ mu_dotlock_acquire(struct mu_dotlock *dl, const char *path, unsigned timeout,
 			dl->lockpath = NULL;
 			return -1;
 		}
-		if (break_stale_lock(dl->lockpath))
+		rc = break_stale_lock(dl);
+		if (rc == 1) {
+			dl->held = true;
+			return 0;
+		}
+		if (rc == 2)
 			continue;
 		if (now_seconds() >= deadline) {
 			*timed_out = true;
@@ -265,8 +378,19 @@ mu_dotlock_release(struct mu_dotlock *dl)
 
 	if (dl->held) {
 		/* Leave the file alone if it is no longer ours (someone took
-		 * it for stale): removing it would unlock the new holder. */
-		if (lstat(dl->lockpath, &st) == 0 && st.st_ino == dl->ino)
+		 * it for stale): removing it would unlock the new holder.
+		 * A process breaking a stale lock may have it out for an
+		 * instant, to give it back (break_stale_lock): look a few
+		 * times, or the lock would stay until it is stale. */
+		bool ours = false;
+
+		for (int i = 0; i < 20 && !ours; i++) {
+			if (i > 0)
+				usleep(1000);
+			ours = lstat(dl->lockpath, &st) == 0 &&
+				st.st_ino == dl->ino;
+		}
+		if (ours)
 			mu_priv_unlink(dl->lockpath);
 		else
 			mu_log(MU_LOG_WARNING, "lock %s was taken from us",

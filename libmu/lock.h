@@ -19,7 +19,11 @@
  *    network file systems the PID may belong to another host, so only
  *    the age rule applies there.
  * Otherwise the caller waits, retrying with a growing pause (10 ms up to
- * 500 ms) until the timeout.
+ * 500 ms) until the timeout.  A stale lock is broken without ever
+ * unlinking the name on an earlier decision (another process may have
+ * broken it and locked anew meanwhile): it is exchanged with a lock file
+ * of our own, checked, and exchanged back if it was not the stale file
+ * (lock.c, break_stale_lock).
  *
  * A directory the process may not create files in (EACCES, EPERM, EROFS:
  * e.g. a /var/mail without group mail) cannot hold a dotlock: acquire

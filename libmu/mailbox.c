@@ -51,6 +51,7 @@ mailbox_free(struct mu_mailbox *mb)
 		for (size_t i = 0; i < mb->count; i++)
 			free(mb->added[i].line);
 	free(mb->added);
+	free(mb->view);
 	free(mb->msgs);
 	free(mb->path);
 	free(mb);
@@ -99,48 +100,94 @@ mu_mailbox_open(struct mu_mailbox **mb_r, const char *url, int flags,
 	return 0;
 }
 
+/* The driver's number of the caller's message idx; false when there is
+ * no such message. */
+static bool
+driver_idx(const struct mu_mailbox *mb, size_t idx, size_t *d_r)
+{
+	if (mb->view == NULL) {
+		*d_r = idx;
+		return idx < mb->count;
+	}
+	if (idx >= mb->view_count)
+		return false;
+	*d_r = mb->view[idx];
+	return true;
+}
+
 size_t
 mu_mailbox_count(const struct mu_mailbox *mb)
 {
-	return mb->count;
+	return mb->view != NULL ? mb->view_count : mb->count;
 }
 
 const struct mu_message_info *
 mu_mailbox_info(const struct mu_mailbox *mb, size_t idx)
 {
-	return idx < mb->count ? &mb->msgs[idx] : NULL;
+	size_t d;
+
+	return driver_idx(mb, idx, &d) ? &mb->msgs[d] : NULL;
 }
 
 void
 mu_mailbox_set_deleted(struct mu_mailbox *mb, size_t idx, bool deleted)
 {
-	if (idx < mb->count)
-		mb->msgs[idx].deleted = deleted;
+	size_t d;
+
+	if (driver_idx(mb, idx, &d))
+		mb->msgs[d].deleted = deleted;
 }
 
 void
 mu_mailbox_set_seen(struct mu_mailbox *mb, size_t idx)
 {
-	if (idx < mb->count)
-		mb->msgs[idx].seen = true;
+	size_t d;
+
+	if (driver_idx(mb, idx, &d))
+		mb->msgs[d].seen = true;
 }
 
 int
 mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line)
 {
-	if (idx >= mb->count || strchr(line, '\n') != NULL ||
+	size_t d;
+
+	if (!driver_idx(mb, idx, &d) || strchr(line, '\n') != NULL ||
 	    strchr(line, ':') == NULL)
 		return -1;
-	free(mb->added[idx].line);
-	mb->added[idx].line = mu_xstrdup(line);
+	free(mb->added[d].line);
+	mb->added[d].line = mu_xstrdup(line);
 	return 0;
 }
 
 void
 mu_mailbox_clear_delete_mark(struct mu_mailbox *mb, size_t idx)
 {
-	if (idx < mb->count && mb->msgs[idx].delete_mark)
-		mb->msgs[idx].clear_delete_mark = true;
+	size_t d;
+
+	if (driver_idx(mb, idx, &d) && mb->msgs[d].delete_mark)
+		mb->msgs[d].clear_delete_mark = true;
+}
+
+size_t
+mu_mailbox_hide_marked(struct mu_mailbox *mb)
+{
+	size_t total = mu_mailbox_count(mb), kept = 0;
+	size_t *view = mu_xcalloc(total ? total : 1, sizeof *view);
+
+	for (size_t k = 0; k < total; k++) {
+		size_t d = k;
+
+		(void)driver_idx(mb, k, &d);	/* k < total: it is there */
+		if (mb->msgs[d].delete_mark)
+			mb->msgs[d].deleted = true;
+		else
+			view[kept++] = d;
+	}
+	free(mb->view);
+	mb->view = view;
+	mb->view_count = kept;
+	return total - kept;
 }
 
 int
@@ -202,9 +249,11 @@ int
 mu_msgstream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 		  const char **error_r)
 {
-	if (idx >= mb->count) {
+	size_t d;
+
+	if (!driver_idx(mb, idx, &d)) {
 		*error_r = "no such message";
 		return -1;
 	}
-	return mb->ops->stream_open(mb, idx, st, error_r);
+	return mb->ops->stream_open(mb, d, st, error_r);
 }

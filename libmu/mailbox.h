@@ -102,6 +102,11 @@ struct mu_mailbox {
 	struct mu_message_info *msgs;
 	size_t count;
 	struct mu_pending_header *added;  /* count entries, .line NULL: none */
+	/* the numbering callers see (mu_mailbox_hide_marked): message k of
+	 * the API is the driver's view[k]; NULL: all count, in order.  The
+	 * drivers index msgs and added by their own numbers. */
+	size_t *view;
+	size_t view_count;
 
 	void *drv;                      /* driver-private state */
 	int session_lock_fd;            /* -1: none */
@@ -128,6 +133,14 @@ int mu_mailbox_add_header(struct mu_mailbox *mb, size_t idx, const char *line);
 /* Queue the removal of message idx's deletion mark (delete_mark) for
  * commit; after commit delete_mark is false. */
 void mu_mailbox_clear_delete_mark(struct mu_mailbox *mb, size_t idx);
+
+/* Leave every message that carries a deletion mark (delete_mark) out of
+ * the numbering: from now on mu_mailbox_count and every function taking
+ * an idx see only the others, numbered 0..count-1 without gaps, in
+ * mailbox order (RFC 1939 section 5 numbers a maildrop 1..N).  The
+ * hidden messages are marked deleted: a commit removes them, as it
+ * removes those deleted by idx.  Returns how many were hidden. */
+size_t mu_mailbox_hide_marked(struct mu_mailbox *mb);
 
 /* Apply marks crash-safely; the mailbox stays open and locked. */
 int mu_mailbox_commit(struct mu_mailbox *mb, const char **error_r);

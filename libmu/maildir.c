@@ -7,22 +7,24 @@
  * whatever flags or directory a message has meanwhile.
  *
  * UIDL: the unique part of the name (doc/uidl.md).  Sizes: Dovecot's
- * ",W=<n>" field (the CRLF size) when the name also has ",S=<n>" and that
- * equals the file's size -- the check catches a file changed since the
- * name was given, e.g. one pop3d added a header to; else the file is read
- * through the scanner.
+ * ",W=<n>" field when it agrees with what RETR sends (trust_w_field);
+ * else the file is read through the scanner.
  *
  * Commit (deletions, the S flag of retrieved messages, added headers) is
  * a series of unlink() and rename() calls, each atomic, so a crash at any
  * point leaves every message exactly once.  Other programs (an IMAP
  * server, a local MUA) may rename files while a session is open; a
  * message not found under its name is looked up again by its unique
- * part.  Delivery agents write into tmp/ and new/ without any lock, so
- * mail delivered during a session is simply there the next time. */
+ * part.  A message is the file the session listed (its device and inode,
+ * msgfile.h): a file that merely has its name -- another program's copy
+ * written anew -- is not sent, deleted, flagged or stamped.  Delivery
+ * agents write into tmp/ and new/ without any lock, so mail delivered
+ * during a session is simply there the next time. */
 #include "config.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "mailbox.h"
 #include "msgfile.h"
 #include "scan.h"
@@ -41,7 +44,7 @@
 struct maildir_msg {
 	char *name;		/* "new/NAME" or "cur/NAME", relative to the root */
 	uint64_t time;		/* leading number of NAME: the delivery time */
-	off_t file_size;	/* the file's size as the size was computed */
+	struct mu_file_id id;	/* the file the session listed */
 };
 
 struct maildir {
@@ -153,7 +156,7 @@ scan_subdir(struct mu_mailbox *mb, struct maildir *md, const char *sub,
 		struct maildir_msg *m = &md->msgs[md->count++];
 		m->name = mu_xasprintf("%s/%s", sub, name);
 		m->time = leading_number(name);
-		m->file_size = st.st_size;
+		mu_file_id_set(&m->id, &st);	/* set again when read */
 	}
 	closedir(d);
 	free(dirpath);
@@ -185,6 +188,37 @@ has_trash_flag(const char *base)
 	return strncmp(info, ":2,", 3) == 0 && strchr(info + 3, 'T') != NULL;
 }
 
+/* Can the name's W= field stand for the size RETR sends?  Dovecot's
+ * ",W=<n>" is the message's size with CRLF line ends, as pop3d counts
+ * it, with one difference: Dovecot adds nothing for a last line without
+ * a line end, where pop3d sends (and counts) a CRLF -- `doveadm save` of
+ * such a message gives W= 2 short.  So W= is taken only when
+ *  - the name's ",S=<n>" is the file's size (the file is the one the
+ *    name was made for: not rewritten since, e.g. by pop3d's own header
+ *    stamp, which keeps the name);
+ *  - the file ends in LF (the last byte is read, not the file);
+ *  - S <= W <= 2 S (CRLF adds at most one octet per octet; anything
+ *    else is no size Dovecot wrote).
+ * Otherwise the file is read and measured, and LIST says what RETR will
+ * send. */
+static bool
+trust_w_field(int fd, const struct stat *st, const char *base, size_t ulen,
+	      uint64_t *w_r)
+{
+	uint64_t s_size, w_size;
+	char last;
+
+	if (!name_field(base, ulen, 'S', &s_size) ||
+	    !name_field(base, ulen, 'W', &w_size) ||
+	    s_size != (uint64_t)st->st_size || s_size == 0 ||
+	    w_size < s_size || w_size - s_size > s_size)
+		return false;
+	if (mu_pread_full(fd, &last, 1, st->st_size - 1) != 1 || last != '\n')
+		return false;
+	*w_r = w_size;
+	return true;
+}
+
 /* Fill info for m.  1 done, 0 the file is gone (another program removed
  * it since readdir), -1 error. */
 static int
@@ -193,37 +227,46 @@ message_info(struct mu_mailbox *mb, struct maildir_msg *m,
 {
 	const char *base = base_of(m->name);
 	size_t ulen = unique_len(base);
-	uint64_t s_size, w_size;
-	char *path;
-	int rc;
+	uint64_t w_size;
+	struct stat st;
+	char *path = mu_xasprintf("%s/%s", mb->path, m->name);
+	int fd = mu_msgfile_open(path, &st), rc = 1;
 
-	if (name_field(base, ulen, 'S', &s_size) &&
-	    name_field(base, ulen, 'W', &w_size) &&
-	    s_size == (uint64_t)m->file_size) {
+	if (fd < 0) {
+		rc = errno == ENOENT ? 0 :
+			mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+					"cannot open %s: %s", path,
+					strerror(errno));
+		free(path);
+		return rc;
+	}
+	/* the file read here is the message, whatever has its name later */
+	mu_file_id_set(&m->id, &st);
+	if (trust_w_field(fd, &st, base, ulen, &w_size)) {
 		/* lines are not counted then: reading every file only for
 		 * them would undo what W= saves */
 		info->size = w_size;
 		info->lines = 0;
 		info->expire_ts = MU_EXPIRE_TS_UNREAD;
-		info->delete_mark = has_trash_flag(base);
 		uidl_from_name(base, info);
-		return 1;
+	} else if (mu_msgfile_scan(fd, st.st_size, info) < 0) {
+		rc = mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				     "cannot read %s: %s", path, strerror(errno));
+	} else {
+		/* An X-UIDL header wins, as in mbox and MH: mail migrated
+		 * from qpopper or Mailutils into a Maildir keeps the UIDLs
+		 * its clients know (a header copied into two messages is
+		 * made unique by mu_uidl_make_unique).  Files sized by W=
+		 * come from Dovecot, which writes no X-UIDL, and are not
+		 * read (but for their last byte). */
+		if (!info->uidl_from_header)
+			uidl_from_name(base, info);
 	}
-	path = mu_xasprintf("%s/%s", mb->path, m->name);
-	rc = mu_msgfile_info(mb, path, info, &m->file_size, error_r);
-	free(path);
-	if (rc <= 0)
-		return rc;
-	/* An X-UIDL header wins, as in mbox and MH: mail migrated from
-	 * qpopper or Mailutils into a Maildir keeps the UIDLs its clients
-	 * know (a header copied into two messages is made unique by
-	 * mu_uidl_make_unique).  Files sized by W= come from Dovecot,
-	 * which writes no X-UIDL, and are not read at all. */
-	if (!info->uidl_from_header)
-		uidl_from_name(base, info);
 	/* a Maildir's deletion mark is the T flag, never a header */
 	info->delete_mark = has_trash_flag(base);
-	return 1;
+	close(fd);
+	free(path);
+	return rc;
 }
 
 static void
@@ -298,53 +341,52 @@ error:
 	return -1;
 }
 
-/* The message is not under its name: another program changed its flags
- * or moved it from new/ to cur/.  Find it by its unique part.  0 found
- * (m->name updated), -1 not there (errno ENOENT) or unreadable. */
+/* Find message m now: under its name, or -- another program changed
+ * its flags or moved it from new/ to cur/ -- under another name with the
+ * same unique part.  MU_FILE_OURS with m->name updated; MU_FILE_OTHER
+ * when only other files have that unique part (another program wrote the
+ * message anew: not the file the session listed); MU_FILE_GONE when
+ * there is none; -1 on error (errno). */
 static int
-relocate(struct mu_mailbox *mb, struct maildir_msg *m)
+locate(struct mu_mailbox *mb, struct maildir_msg *m)
 {
 	static const char *const subs[] = { "cur", "new" };
+	char *path = mu_xasprintf("%s/%s", mb->path, m->name);
 	const char *base = base_of(m->name);
 	size_t ulen = unique_len(base);
+	int which = mu_msgfile_which(path, &m->id);
 
+	free(path);
+	if (which < 0 || which == MU_FILE_OURS)
+		return which;
 	for (size_t i = 0; i < 2; i++) {
 		char *dirpath = mu_xasprintf("%s/%s", mb->path, subs[i]);
 		DIR *d = opendir(dirpath);
 		struct dirent *de;
+		struct stat st;
 
 		free(dirpath);
 		if (d == NULL)
 			continue;
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.' || unique_len(de->d_name) != ulen ||
-			    memcmp(de->d_name, base, ulen) != 0)
+			    memcmp(de->d_name, base, ulen) != 0 ||
+			    fstatat(dirfd(d), de->d_name, &st,
+				    AT_SYMLINK_NOFOLLOW) < 0)
 				continue;
+			if (!mu_file_id_is(&m->id, &st)) {
+				which = MU_FILE_OTHER;
+				continue;
+			}
 			char *name = mu_xasprintf("%s/%s", subs[i], de->d_name);
 			closedir(d);
 			free(m->name);
 			m->name = name;
-			return 0;
+			return MU_FILE_OURS;
 		}
 		closedir(d);
 	}
-	errno = ENOENT;
-	return -1;
-}
-
-static int
-open_message(struct mu_mailbox *mb, struct maildir_msg *m, struct stat *st)
-{
-	for (int attempt = 0; attempt < 2; attempt++) {
-		char *path = mu_xasprintf("%s/%s", mb->path, m->name);
-		int fd = mu_msgfile_open(path, st);
-		free(path);
-		if (fd >= 0 || errno != ENOENT || attempt > 0)
-			return fd;
-		if (relocate(mb, m) < 0)
-			return -1;
-	}
-	return -1;
+	return which == MU_FILE_OTHER ? MU_FILE_OTHER : MU_FILE_GONE;
 }
 
 static int
@@ -354,9 +396,40 @@ maildir_stream_open(struct mu_mailbox *mb, size_t idx, struct mu_msgstream *st,
 	struct maildir *md = mb->drv;
 	struct maildir_msg *m = &md->msgs[idx];
 	struct stat sb;
-	int fd = open_message(mb, m, &sb);
+	char *path = mu_xasprintf("%s/%s", mb->path, m->name);
+	int fd = mu_msgfile_open(path, &sb), which;
 
-	return mu_msgfile_stream_init(mb, idx, fd, &sb, m->file_size,
+	free(path);
+	if ((fd < 0 && errno != ENOENT) ||
+	    (fd >= 0 && mu_file_id_is(&m->id, &sb)))
+		goto init;
+	which = locate(mb, m);
+	if (which < 0) {
+		if (fd >= 0)
+			close(fd);
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot read Maildir %s: %s", mb->path,
+				       strerror(errno));
+	}
+	if (which == MU_FILE_OURS) {
+		if (fd >= 0)
+			close(fd);
+		path = mu_xasprintf("%s/%s", mb->path, m->name);
+		fd = mu_msgfile_open(path, &sb);
+		free(path);
+	} else if (fd >= 0 && !mu_file_id_same_inode(&m->id, &sb)) {
+		close(fd);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				       "message %s of %s is not the one listed: "
+				       "another program wrote a new file for "
+				       "it since the session began",
+				       base_of(m->name), mb->path);
+	} else if (fd < 0) {
+		errno = ENOENT;
+	}
+	/* else the file itself, changed in place: stream_init says so */
+init:
+	return mu_msgfile_stream_init(mb, base_of(m->name), fd, &sb, &m->id,
 				      "deleted it", st, error_r);
 }
 
@@ -424,25 +497,50 @@ new_unique_name(void)
 	return b.data;
 }
 
-/* Apply one message's marks.  A message that another program deleted
- * meanwhile is not an error: there is nothing left to apply. */
+/* Apply one message's marks, to the file the session listed.  A message
+ * that another program deleted meanwhile is not an error: there is
+ * nothing left to apply.  One that another program wrote anew (a file
+ * with its unique part that is not the file listed) is left alone: a
+ * deletion not done is an error (QUIT says some deleted messages were
+ * not removed), a flag or a stamp not given is only logged. */
 static int
 commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 {
 	struct maildir_msg *m = &((struct maildir *)mb->drv)->msgs[idx];
 	struct mu_message_info *info = &mb->msgs[idx];
 	const char *line = mb->added[idx].line;
-	char *path, *target = NULL, *target_path = NULL;
-	int rc = 0;
+	bool untrash = info->clear_delete_mark && info->delete_mark;
+	char *path = NULL;
+	int which, rc = 0;
+
+	if (!info->deleted && !info->seen && !untrash && line == NULL)
+		return 0;
+	which = locate(mb, m);
+	if (which < 0)
+		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
+				       "cannot look for %s in %s: %s",
+				       base_of(m->name), mb->path,
+				       strerror(errno));
+	if (which == MU_FILE_GONE)
+		return 0;
+	if (which == MU_FILE_OTHER) {
+		if (info->deleted)
+			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+					       "%s/%s not deleted: another "
+					       "program wrote a new file for "
+					       "the message since the session "
+					       "began", mb->path, m->name);
+		mu_log(MU_LOG_WARNING, "%s/%s left as it is: another program "
+		       "wrote a new file for the message since the session "
+		       "began", mb->path, m->name);
+		return 0;
+	}
 
 	path = mu_xasprintf("%s/%s", mb->path, m->name);
 	if (info->deleted) {
+		/* the name was the file listed an instant ago (locate); a
+		 * Maildir name is unique, so no other message takes it */
 		int err = unlink(path) == 0 ? 0 : errno;
-		if (err == ENOENT && relocate(mb, m) == 0) {
-			free(path);
-			path = mu_xasprintf("%s/%s", mb->path, m->name);
-			err = unlink(path) == 0 ? 0 : errno;
-		}
 		if (err == 0)
 			mu_test_kill_point();
 		/* ENOENT: another program deleted it already */
@@ -454,13 +552,16 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 		return rc;
 	}
 
-	bool untrash = info->clear_delete_mark && info->delete_mark;
 	if (info->seen || untrash) {
 		for (int attempt = 0; attempt < 2; attempt++) {
-			target = seen_name(base_of(m->name), info->seen, untrash);
+			char *target = seen_name(base_of(m->name), info->seen,
+						 untrash);
+			char *target_path;
+
 			if (strcmp(target, m->name) == 0) {
 				if (untrash)
 					info->delete_mark = false;
+				free(target);
 				break;
 			}
 			target_path = mu_xasprintf("%s/%s", mb->path, target);
@@ -470,20 +571,22 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 					info->delete_mark = false;
 				free(m->name);
 				m->name = target;
-				target = NULL;
 				free(path);
 				path = target_path;
-				target_path = NULL;
 				break;
 			}
 			int err = errno;
 			free(target);
 			free(target_path);
-			target = target_path = NULL;
-			if (err == ENOENT && attempt == 0 && relocate(mb, m) == 0) {
-				free(path);
-				path = mu_xasprintf("%s/%s", mb->path, m->name);
-				continue;
+			/* renamed by another program since locate */
+			if (err == ENOENT && attempt == 0) {
+				which = locate(mb, m);
+				if (which == MU_FILE_OURS) {
+					free(path);
+					path = mu_xasprintf("%s/%s", mb->path,
+							    m->name);
+					continue;
+				}
 			}
 			if (err == ENOENT) {
 				free(path);
@@ -499,7 +602,6 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 			}
 			break;	/* EEXIST: leave this copy as it is */
 		}
-		free(target);
 	}
 
 	if (line != NULL) {
@@ -508,8 +610,7 @@ commit_one(struct mu_mailbox *mb, size_t idx, const char **error_r)
 
 		free(unique);
 		int added = mu_msgfile_commit_header(mb, path, tmppath, line,
-						     info, &m->file_size,
-						     error_r);
+						     info, &m->id, error_r);
 		if (added < 0)
 			rc = -1;
 		else if (added > 0 && info->lines > 0)

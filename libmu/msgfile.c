@@ -12,11 +12,15 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "log.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"
 
 #define COPY_BUFSIZE 65536
+/* replace_message: another program's file could not be put back (and is
+ * under the temporary name, which must then not be removed) */
+#define MU_MSGFILE_STRANDED 3
 
 int
 mu_msgfile_open(const char *path, struct stat *st_r)
@@ -149,27 +153,91 @@ copy_range(int in, int out, off_t from, off_t to)
 	return rc;
 }
 
-int
-mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
-		      off_t *new_size_r, const char **step_r)
+/* Put the finished copy tmppath in the place of path, which must be the
+ * file id (mu_msgfile_add_header says why an exchange).  0 done, -1 error
+ * (errno; tmppath is still the copy), MU_MSGFILE_NOT_OURS when path is
+ * another file or nothing (tmppath is still the copy).  Once the copy is
+ * in place nothing is an error any more: an old version that cannot be
+ * removed is logged and left, never given back. */
+static int
+replace_message(const char *tmppath, const char *path,
+		const struct mu_file_id *id, const char **step_r)
 {
 	struct stat st;
+
+#ifdef RENAME_EXCHANGE
+	*step_r = "exchange the copy with the message";
+	if (renameat2(AT_FDCWD, tmppath, AT_FDCWD, path, RENAME_EXCHANGE) == 0) {
+		mu_test_kill_point();
+		if (lstat(tmppath, &st) == 0 && mu_file_id_is(id, &st)) {
+			/* the old version, out under the temporary name */
+			if (unlink(tmppath) == 0)
+				mu_test_kill_point();
+			else
+				mu_log(MU_LOG_WARNING, "cannot remove %s, the "
+				       "version of %s without its new header: "
+				       "%s", tmppath, path, strerror(errno));
+			return 0;
+		}
+		/* another program's file had taken the name: it goes back
+		 * where it was, untouched, and the copy comes out again */
+		if (renameat2(AT_FDCWD, tmppath, AT_FDCWD, path,
+			      RENAME_EXCHANGE) < 0 &&
+		    /* its name went away meanwhile: it takes it back */
+		    (errno != ENOENT || mu_rename_noreplace(tmppath, path) < 0)) {
+			/* never removed: it is not ours */
+			mu_log(MU_LOG_ERR, "another program's file %s is now "
+			       "%s, and cannot be put back: %s", path, tmppath,
+			       strerror(errno));
+			return MU_MSGFILE_STRANDED;
+		}
+		mu_test_kill_point();
+		return MU_MSGFILE_NOT_OURS;
+	}
+	if (errno == ENOENT)
+		return MU_MSGFILE_NOT_OURS;	/* renamed or removed meanwhile */
+	if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+		return -1;
+	/* a file system without exchange (NFS, some FUSE): check, then
+	 * rename; another program would have to take the name in the
+	 * instant between the two */
+#endif
+	*step_r = "check the message";
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? MU_MSGFILE_NOT_OURS : -1;
+	if (!mu_file_id_is(id, &st))
+		return MU_MSGFILE_NOT_OURS;
+	*step_r = "rename temporary file over the message";
+	if (rename(tmppath, path) < 0)
+		return -1;
+	mu_test_kill_point();
+	return 0;
+}
+
+int
+mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
+		      struct mu_file_id *id, const char **step_r)
+{
+	struct stat st, out_st;
 	struct timespec times[2];
 	const char *colon = strchr(line, ':');
 	size_t name_len = colon != NULL ? (size_t)(colon - line) : strlen(line);
-	char *name = mu_xstrndup(line, name_len);
+	char *name;
 	off_t hdr_end;
 	bool crlf, need_eol, end_cr;
 	const char *eol, *last_eol;
 	size_t eol_len, last_eol_len;
-	int in, out = -1, found, saved;
+	int in, out = -1, found, saved, rc;
 
+	*step_r = "open";
 	in = mu_msgfile_open(path, &st);
-	if (in < 0) {
-		*step_r = "open";
-		free(name);
-		return -1;
+	if (in < 0)
+		return errno == ENOENT ? MU_MSGFILE_NOT_OURS : -1;
+	if (!mu_file_id_is(id, &st)) {
+		close(in);
+		return MU_MSGFILE_NOT_OURS;
 	}
+	name = mu_xstrndup(line, name_len);
 	found = find_header_end(in, st.st_size, name, &hdr_end,
 				&crlf, &need_eol, &end_cr);
 	free(name);
@@ -207,7 +275,7 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 	if (fchmod(out, st.st_mode & 07777) < 0 || futimens(out, times) < 0)
 		goto fail;
 	*step_r = "fsync temporary file";
-	if (fsync(out) < 0)
+	if (fsync(out) < 0 || fstat(out, &out_st) < 0)
 		goto fail;
 	mu_test_kill_point();
 	*step_r = "close temporary file";
@@ -216,13 +284,17 @@ mu_msgfile_add_header(const char *path, const char *tmppath, const char *line,
 		goto fail;
 	}
 	out = -1;
-	*step_r = "rename temporary file over the message";
-	if (rename(tmppath, path) < 0)
+	rc = replace_message(tmppath, path, id, step_r);
+	if (rc < 0)
 		goto fail;
-	mu_test_kill_point();
+	if (rc == MU_MSGFILE_NOT_OURS || rc == MU_MSGFILE_STRANDED) {
+		if (rc == MU_MSGFILE_NOT_OURS)
+			unlink(tmppath);	/* the copy, back under its name */
+		close(in);
+		return MU_MSGFILE_NOT_OURS;
+	}
 	close(in);
-	*new_size_r = st.st_size + (off_t)strlen(line) + (off_t)eol_len +
-		(need_eol ? (off_t)last_eol_len : 0);
+	mu_file_id_set(id, &out_st);
 	return 1;
 
 fail:
@@ -336,9 +408,42 @@ mu_msgfile_next_entry(struct mu_mailbox *mb, DIR *d, const char *dirpath,
 	}
 }
 
+void
+mu_file_id_set(struct mu_file_id *id, const struct stat *st)
+{
+	id->dev = st->st_dev;
+	id->ino = st->st_ino;
+	id->size = st->st_size;
+	id->mtime = st->st_mtim;
+}
+
+bool
+mu_file_id_same_inode(const struct mu_file_id *id, const struct stat *st)
+{
+	return id->dev == st->st_dev && id->ino == st->st_ino;
+}
+
+bool
+mu_file_id_is(const struct mu_file_id *id, const struct stat *st)
+{
+	return mu_file_id_same_inode(id, st) && id->size == st->st_size &&
+		id->mtime.tv_sec == st->st_mtim.tv_sec &&
+		id->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int
+mu_msgfile_which(const char *path, const struct mu_file_id *id)
+{
+	struct stat st;
+
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? MU_FILE_GONE : -1;
+	return mu_file_id_is(id, &st) ? MU_FILE_OURS : MU_FILE_OTHER;
+}
+
 int
 mu_msgfile_info(struct mu_mailbox *mb, const char *path,
-		struct mu_message_info *info, off_t *file_size_r,
+		struct mu_message_info *info, struct mu_file_id *id,
 		const char **error_r)
 {
 	struct stat st;
@@ -351,7 +456,8 @@ mu_msgfile_info(struct mu_mailbox *mb, const char *path,
 				       "cannot open %s: %s", path,
 				       strerror(errno));
 	}
-	*file_size_r = st.st_size;
+	/* the file read here is the message, whatever has its name later */
+	mu_file_id_set(id, &st);
 	if (mu_msgfile_scan(fd, st.st_size, info) < 0)
 		rc = mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
 				     "cannot read %s: %s", path, strerror(errno));
@@ -360,29 +466,37 @@ mu_msgfile_info(struct mu_mailbox *mb, const char *path,
 }
 
 int
-mu_msgfile_stream_init(struct mu_mailbox *mb, size_t idx, int fd,
-		       const struct stat *sb, off_t file_size,
+mu_msgfile_stream_init(struct mu_mailbox *mb, const char *name, int fd,
+		       const struct stat *sb, const struct mu_file_id *id,
 		       const char *gone_by, struct mu_msgstream *st,
 		       const char **error_r)
 {
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
-					       "message %zu of %s is gone: "
+					       "message %s of %s is gone: "
 					       "another program %s since the "
-					       "session began", idx + 1,
+					       "session began", name,
 					       mb->path, gone_by);
 		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
-				       "cannot open message %zu of %s: %s",
-				       idx + 1, mb->path, strerror(errno));
+				       "cannot open message %s of %s: %s",
+				       name, mb->path, strerror(errno));
 	}
-	/* message files are not changed in place; one that was would not
-	 * match the size already announced */
-	if (sb->st_size != file_size) {
+	/* the driver looked for the file itself; this is the last word */
+	if (!mu_file_id_same_inode(id, sb)) {
 		close(fd);
 		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
-				       "message %zu of %s changed on disk since "
-				       "the session began", idx + 1, mb->path);
+				       "message %s of %s is not the one listed: "
+				       "another program replaced it since the "
+				       "session began", name, mb->path);
+	}
+	/* message files are not changed in place; one that was would not
+	 * match the size already announced, nor perhaps be the message */
+	if (!mu_file_id_is(id, sb)) {
+		close(fd);
+		return mu_mailbox_fail(mb, MU_MBERR_TEMP, error_r,
+				       "message %s of %s changed on disk since "
+				       "the session began", name, mb->path);
 	}
 	mu_msgstream_init_fd(st, fd, true, 0, sb->st_size, MU_STREAM_PLAIN);
 	return 0;
@@ -391,25 +505,27 @@ mu_msgfile_stream_init(struct mu_mailbox *mb, size_t idx, int fd,
 int
 mu_msgfile_commit_header(struct mu_mailbox *mb, const char *path,
 			 const char *tmppath, const char *line,
-			 struct mu_message_info *info, off_t *file_size_r,
+			 struct mu_message_info *info, struct mu_file_id *id,
 			 const char **error_r)
 {
 	const char *step = "";
-	off_t new_size;
-	int done = mu_msgfile_add_header(path, tmppath, line, &new_size, &step);
+	int done = mu_msgfile_add_header(path, tmppath, line, id, &step);
 
-	if (done < 0 && errno == ENOENT && strcmp(step, "open") == 0)
-		return 0;	/* removed by another program */
+	if (done == MU_MSGFILE_NOT_OURS) {
+		/* not an error of this session: the message is another
+		 * program's business now, and is stamped next time */
+		mu_log(MU_LOG_WARNING, "%s: header not added: the file is no "
+		       "longer the message listed (another program removed, "
+		       "renamed or rewrote it)", path);
+		return 0;
+	}
 	if (done < 0)
 		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
 				       "cannot add a header to %s: %s: %s",
 				       path, step, strerror(errno));
-	if (done > 0) {
-		/* one more line in the CRLF form, whatever the file's line
-		 * ends */
+	if (done > 0)	/* one more line in the CRLF form, whatever the
+			 * file's line ends */
 		info->size += strlen(line) + 2;
-		*file_size_r = new_size;
-	}
 	return done;
 }
 

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "mailbox.h"
 
@@ -40,31 +41,71 @@ int mu_msgfile_next_entry(struct mu_mailbox *mb, DIR *d, const char *dirpath,
 			  const char **name_r, struct stat *st_r,
 			  const char **error_r);
 
-/* Size, lines and UIDL of the message file at path, and *file_size_r the
- * file's size they were computed for.  1 done, 0 the file is gone
- * (another program removed it since readdir), -1 error. */
+/* ---- which file a message is ----
+ * Other programs rename, renumber and rewrite message files while a
+ * session is open (MH tools reuse numbers; Maildir readers rename for
+ * flags; editors write a file anew).  So a session's message is the file
+ * it listed, recorded when it was read at open -- not whatever has that
+ * name now: every step that reads, removes, renames or rewrites a
+ * message checks that the file it acts on is that one (fstat on an open
+ * file, lstat just before a rename or unlink).
+ *
+ * A file is its device and inode, and its size and mtime as read: a
+ * file system gives a freed inode number to the next file it creates,
+ * so the number alone could name a new mail once the old one is gone
+ * (rmm -unlink, then inc).  A rename keeps both (the ctime would not
+ * do: a rename changes it); a rewrite in place changes the mtime, and
+ * such a file is not sent either -- its size was announced already. */
+struct mu_file_id {
+	dev_t dev;
+	ino_t ino;
+	off_t size;		/* the size the announced size was computed for */
+	struct timespec mtime;
+};
+
+void mu_file_id_set(struct mu_file_id *id, const struct stat *st);
+/* st is the file id, as it was */
+bool mu_file_id_is(const struct mu_file_id *id, const struct stat *st);
+/* st has id's inode (perhaps changed in place, perhaps reused) */
+bool mu_file_id_same_inode(const struct mu_file_id *id, const struct stat *st);
+
+/* What is at path now (not followed if a symlink): MU_FILE_OURS the file
+ * id, MU_FILE_GONE nothing, MU_FILE_OTHER another file; -1 on error
+ * (errno). */
+enum { MU_FILE_GONE = 0, MU_FILE_OURS = 1, MU_FILE_OTHER = 2 };
+int mu_msgfile_which(const char *path, const struct mu_file_id *id);
+
+/* Size, lines and UIDL of the message file at path, and *id the file
+ * they were computed for.  1 done, 0 the file is gone (another program
+ * removed it since readdir), -1 error. */
 int mu_msgfile_info(struct mu_mailbox *mb, const char *path,
-		    struct mu_message_info *info, off_t *file_size_r,
+		    struct mu_message_info *info, struct mu_file_id *id,
 		    const char **error_r);
 
-/* The end of stream_open for message idx: fd and sb as mu_msgfile_open
- * left them (fd -1: errno says why), file_size the size the message had
- * when its size was announced, gone_by what another program did to a
- * message that is no longer there ("deleted it").  The stream owns fd. */
-int mu_msgfile_stream_init(struct mu_mailbox *mb, size_t idx, int fd,
-			   const struct stat *sb, off_t file_size,
+/* The end of stream_open for the message called name (in messages): fd
+ * and sb as mu_msgfile_open left them for the file the driver found for
+ * it (fd -1: errno says why; ENOENT: the message is nowhere), id what it
+ * was when listed, gone_by what another program did to a message that is
+ * no longer there ("deleted it").  A file that is not id is not sent: a
+ * temporary error says why (another file, or this one changed on disk).
+ * The stream owns fd. */
+int mu_msgfile_stream_init(struct mu_mailbox *mb, const char *name, int fd,
+			   const struct stat *sb, const struct mu_file_id *id,
 			   const char *gone_by, struct mu_msgstream *st,
 			   const char **error_r);
 
-/* Commit an added header line (mu_msgfile_add_header, through tmppath):
- * info->size grows by the line in CRLF form and *file_size_r becomes
- * the new file size.  1 added, 0 nothing to do (the header has the field
- * already, or another program removed the file), -1 error.  The caller
- * counts the line in info->lines (it knows whether they were counted). */
+/* Commit an added header line to the message file at path, which must
+ * still be the file *id (mu_msgfile_add_header, through tmppath):
+ * info->size grows by the line in CRLF form and *id becomes the new
+ * file.  1 added, 0 nothing to do (the header has the field already, or
+ * the message is no longer at path: another program removed, renamed or
+ * rewrote it meanwhile -- logged, and stamped next time), -1 error.  The
+ * caller counts the line in info->lines (it knows whether they were
+ * counted). */
 int mu_msgfile_commit_header(struct mu_mailbox *mb, const char *path,
 			     const char *tmppath, const char *line,
-			     struct mu_message_info *info, off_t *file_size_r,
-			     const char **error_r);
+			     struct mu_message_info *info,
+			     struct mu_file_id *id, const char **error_r);
 
 /* A commit keeps going after a failure (each message's change stands
  * alone) and reports the first one. */
@@ -95,18 +136,30 @@ int mu_msgfile_open(const char *path, struct stat *st_r);
  * 0, or -1 with errno. */
 int mu_msgfile_scan(int fd, off_t size, struct mu_message_info *info);
 
-/* Replace the message file at path by a copy with line ("Name: value",
- * no line end) added at the end of its header, written first to tmppath
- * (in the same file system) and fsync'ed, then renamed over path: a
- * crash leaves either the old or the new file, never neither.  The copy
- * keeps the file's mode and times (Dovecot takes a Maildir file's mtime
- * as its arrival date).  The line end follows the file's (LF or CRLF).
- * Returns 1 when done (*new_size_r is the new file size), 0 when the
- * header already has a field of that name (nothing changed), -1 on error
- * with errno and *step_r naming the step that failed.  The caller fsyncs
- * the directory. */
+/* Replace the message file at path -- which must be the file *id -- by a
+ * copy with line ("Name: value", no line end) added at the end of its
+ * header, written first to tmppath (in the same file system) and
+ * fsync'ed, then put in its place: a crash leaves either the old or the
+ * new file, never neither.  The copy keeps the file's mode and times
+ * (Dovecot takes a Maildir file's mtime as its arrival date).  The line
+ * end follows the file's (LF or CRLF).
+ *
+ * The copy takes the place of the old file by renameat2(RENAME_EXCHANGE)
+ * where the file system has it: the old file comes out under tmppath,
+ * and if it is not *id after all (another program put a file of that
+ * name there while the copy was written) the two are exchanged back, so
+ * no other file is ever replaced.  Elsewhere lstat is checked just
+ * before a plain rename.  A crash after the exchange leaves the old
+ * version under tmppath (never served, removed with other leftovers).
+ *
+ * Returns 1 when done (*id is the new file), 0 when the header already
+ * has a field of that name (nothing changed), MU_MSGFILE_NOT_OURS when
+ * path is not (or no longer) the file *id (nothing changed; errno ENOENT
+ * if nothing is there), -1 on error with errno and *step_r naming the
+ * step that failed.  The caller fsyncs the directory. */
+#define MU_MSGFILE_NOT_OURS 2
 int mu_msgfile_add_header(const char *path, const char *tmppath,
-			  const char *line, off_t *new_size_r,
+			  const char *line, struct mu_file_id *id,
 			  const char **step_r);
 
 /* mkdir unless a directory is there already: 0, or -1 with errno. */

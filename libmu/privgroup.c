@@ -99,3 +99,15 @@ mu_priv_rename(const char *from, const char *to)
 	RETRY_WITH_GROUP(rc, rename(from, to));
 	return rc;
 }
+
+#ifdef RENAME_EXCHANGE
+int
+mu_priv_exchange(const char *a, const char *b)
+{
+	int rc;
+
+	RETRY_WITH_GROUP(rc, renameat2(AT_FDCWD, a, AT_FDCWD, b,
+				       RENAME_EXCHANGE));
+	return rc;
+}
+#endif

@@ -16,6 +16,7 @@
 #define MU_PRIVGROUP_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* The group this process may take, held as its saved gid by the
@@ -27,5 +28,9 @@ int mu_priv_open(const char *path, int flags, mode_t mode);
 int mu_priv_link(const char *from, const char *to);
 int mu_priv_unlink(const char *path);
 int mu_priv_rename(const char *from, const char *to);
+#ifdef RENAME_EXCHANGE
+/* renameat2(RENAME_EXCHANGE) of two paths (relative to the cwd) */
+int mu_priv_exchange(const char *a, const char *b);
+#endif
 
 #endif

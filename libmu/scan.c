@@ -124,6 +124,15 @@ head_decide(struct mu_scan *sc, bool line_complete)
 	if (line_complete) {
 		note_x_uidl(sc, sc->head, sc->head_len);
 		note_header_facts(sc, sc->head, sc->head_len);
+	} else {
+		/* a line longer than head: a deletion letter may come past
+		 * it (undelete clears the whole line), mu_scan_chunk looks */
+		size_t v;
+
+		sc->mark_letter = mu_delmark_letter(sc->head, sc->head_len, &v);
+		if (sc->mark_letter != 0 &&
+		    memchr(sc->head + v, sc->mark_letter, sc->head_len - v))
+			sc->delete_mark = true;
 	}
 	if (!sc->skipping)
 		mu_md5_update(sc->md5, sc->head, sc->head_len);
@@ -178,10 +187,13 @@ mu_scan_chunk(struct mu_scan *sc, const char *data, size_t len, bool eol)
 	}
 	if (!sc->line_is_header_start && !sc->skipping)
 		mu_md5_update(sc->md5, data, len);
+	if (sc->mark_letter != 0 && memchr(data, sc->mark_letter, len))
+		sc->delete_mark = true;
 	if (eol) {
 		if (!sc->skipping)
 			mu_md5_update(sc->md5, "\n", 1);
 		sc->at_line_start = true;
+		sc->mark_letter = 0;
 	}
 }
 

@@ -38,6 +38,7 @@ struct mu_scan {
 	char x_uidl[MU_UIDL_MAX + 1];
 	int64_t expire_ts;      /* the first valid X-Expire-Timestamp, or 0 */
 	bool delete_mark;       /* a status field marks it deleted (delmark.h) */
+	char mark_letter;       /* in a status line longer than head: its letter */
 	struct mu_md5 *md5;
 };
 

@@ -32,8 +32,9 @@ int maildrop_at_login(const struct mu_config *cfg,
 
 /* undelete.c: with cfg->undelete, remove every deletion mark from the
  * storage now (committed).  Then count the messages still marked as
- * deleted, as GNU Mailutils does: hidden from STAT, LIST and UIDL,
- * removed by the QUIT that commits, kept by RSET. */
+ * deleted, as GNU Mailutils does -- left out of STAT, LIST and UIDL,
+ * removed by the QUIT that commits, kept by RSET -- and, unlike
+ * Mailutils, out of the numbering too (1..N without gaps). */
 void maildrop_undelete(const struct mu_config *cfg, struct mu_mailbox *mb);
 void maildrop_apply_delete_marks(struct mu_mailbox *mb);
 

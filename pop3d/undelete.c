@@ -6,9 +6,13 @@
  * GNU Mailutils pop3d counts such a message as deleted (pop3d_is_deleted
  * looks at the mailbox's own deleted attribute as well as at DELE's
  * mark): STAT, LIST and UIDL leave it out, RETR refuses it, RSET does not
- * bring it back, and the QUIT that commits removes it.  So do we.  With
- * `undelete`, the marks are cleared from the storage at login, before
- * anything is listed, and those messages are served like any other. */
+ * bring it back, and the QUIT that commits removes it.  So do we, with
+ * one difference: such a message is not numbered at all.  Mailutils
+ * leaves a gap in the numbering (1 and 3 listed, STAT 2), and RFC 1939
+ * section 5 numbers a maildrop 1..N: a client that fetches 1..STAT would
+ * miss the last message.  With `undelete`, the marks are cleared from the
+ * storage at login, before anything is listed, and those messages are
+ * served like any other. */
 #include "config.h"
 
 #include "libmu/log.h"
@@ -44,7 +48,10 @@ maildrop_undelete(const struct mu_config *cfg, struct mu_mailbox *mb)
 void
 maildrop_apply_delete_marks(struct mu_mailbox *mb)
 {
-	for (size_t i = 0; i < mu_mailbox_count(mb); i++)
-		if (mu_mailbox_info(mb, i)->delete_mark)
-			mu_mailbox_set_deleted(mb, i, true);
+	size_t hidden = mu_mailbox_hide_marked(mb);
+
+	if (hidden > 0)
+		mu_log(MU_LOG_INFO, "%zu message%s marked deleted by another "
+		       "program: not listed, removed at QUIT", hidden,
+		       hidden == 1 ? "" : "s");
 }
