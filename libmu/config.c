@@ -27,6 +27,11 @@
 #define MU_CONFIG_QUOTE_MAX 80
 /* expire is in days; bounded so that days * 86400 + now fits any time_t. */
 #define MU_EXPIRE_MAX_DAYS 36500
+/* The default data_file_path, $(datadir)/pop3d, comes from the build
+ * (pop3d/data.inc); a compiler run without it gets the usual one. */
+#ifndef POP3D_DATADIR
+#define POP3D_DATADIR "/usr/local/share/pop3d"
+#endif
 
 #define OFF(field) offsetof(struct mu_config, field)
 #define FIELD(cfg, d, type) ((type *)(void *)((char *)(cfg) + (d)->offset))
@@ -359,6 +364,22 @@ parse_haproxy(const struct mu_directive *d, const char *text, void *field,
 	return 0;
 }
 
+/* A size kept as written (a directive nothing reads: -t prints it back
+ * unchanged), checked like any size so that a typo is still an error. */
+static int
+parse_size_text(const struct mu_directive *d, const char *text, void *field,
+		const char **hint_r)
+{
+	unsigned long bytes;
+	char **s = field;
+
+	if (mu_parse_size(text, &bytes, hint_r) < 0)
+		return -1;
+	free(*s);
+	*s = mu_xstrdup(text);
+	return 0;
+}
+
 /* A list value of only blanks ("  " in quotes, which the reader does not
  * take for an empty value): the empty list where that is allowed, else
  * -1 with *hint_r saying to USE something. */
@@ -506,6 +527,27 @@ const struct mu_directive mu_directives[] = {
 	  MU_EMPTY_ERROR, NULL },
 	{ "pop3_log_level", MU_CFG_UINT, OFF(log_level), "4", 1, 6, YES,
 	  MU_EMPTY_ERROR, NULL },
+	/* gromox.cfg's alias of pop3_fd_limit; the larger wins (fdlimit.c) */
+	{ "daemons_fd_limit", MU_CFG_ULONG, OFF(daemons_fd_limit), "0", 0, 0,
+	  YES, MU_EMPTY_ERROR, NULL },
+	/* the floor is pop3d's to know (conf.c: what its buffers need) */
+	{ "context_max_mem", MU_CFG_SIZE, OFF(context_max_mem), "2M", 0, 0,
+	  YES, MU_EMPTY_ERROR, NULL },
+	{ "data_file_path", MU_CFG_STRING, OFF(data_file_path),
+	  POP3D_DATADIR, 0, 0, YES, MU_EMPTY_ERROR, NULL },
+	{ "config_file_path", MU_CFG_STRING, OFF(config_file_path), NULL, 0,
+	  0, YES, MU_EMPTY_UNSET, NULL },
+	/* Gromox's thread pool: checked so that a typo is still caught, and
+	 * used by nothing -- pop3d runs each session in processes of its
+	 * own (pop3d -t says so once) */
+	{ "pop3_thread_init_num", MU_CFG_INT_OPT, OFF(thread_init_num), NULL,
+	  0, 0, YES, MU_EMPTY_UNSET, NULL },
+	{ "pop3_thread_charge_num", MU_CFG_INT_OPT, OFF(thread_charge_num),
+	  NULL, 0, 0, YES, MU_EMPTY_UNSET, NULL },
+	{ "context_average_mem", MU_CFG_STRING, OFF(context_average_mem), NULL,
+	  0, 0, YES, MU_EMPTY_UNSET, parse_size_text },
+	{ "context_average_units", MU_CFG_INT_OPT, OFF(context_average_units),
+	  NULL, 0, 0, YES, MU_EMPTY_UNSET, NULL },
 	{ "running_identity", MU_CFG_STRING, OFF(running_identity), "nobody",
 	  0, 0, YES, MU_EMPTY_STRING, NULL },
 	/* from GNU Mailutils pop3d */
@@ -568,6 +610,15 @@ mu_directive_find(const char *name)
 		if (strcasecmp(mu_directives[i].name, name) == 0)
 			return &mu_directives[i];
 	return NULL;
+}
+
+bool
+mu_config_is_set(const struct mu_config *cfg, const char *name)
+{
+	const struct mu_directive *d = mu_directive_find(name);
+
+	return d != NULL && cfg->explicit_set != NULL &&
+		cfg->explicit_set[d - mu_directives];
 }
 
 /* --------------------------------------------------- storing a value */
@@ -830,6 +881,8 @@ mu_config_free(struct mu_config *cfg)
 		if (d->type == MU_CFG_STRING || d->type == MU_CFG_LIST)
 			set_unset(d, FIELD(cfg, d, char));
 	}
+	if (cfg->extra != NULL && cfg->extra_free != NULL)
+		cfg->extra_free(cfg->extra);
 	free(cfg->explicit_set);
 	free(cfg->file);
 	memset(cfg, 0, sizeof *cfg);

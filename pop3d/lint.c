@@ -16,6 +16,7 @@
 #include "pop3d/conf.h"
 #include "pop3d/identity.h"
 #include "pop3d/lint.h"
+#include "pop3d/texts.h"
 #include "pop3d/tls.h"
 
 struct lint {
@@ -247,6 +248,94 @@ lint_lifecycle(struct lint *l, const struct mu_config *cfg)
 			    "no bulletins unless bulletin_db is set");
 }
 
+/* A directory a directive needs that is not there (or not a directory):
+ * a warning saying what follows, true. */
+static bool
+dir_missing(struct lint *l, const char *directive, const char *dir,
+	    struct stat *st, const char *consequence)
+{
+	if (stat(dir, st) < 0) {
+		lint_report(l, false, directive, "%s: %s: %s: %s", directive,
+			    dir, strerror(errno), consequence);
+		return true;
+	}
+	if (!S_ISDIR(st->st_mode)) {
+		lint_report(l, false, directive, "%s: %s: not a directory: %s",
+			    directive, dir, consequence);
+		return true;
+	}
+	return false;
+}
+
+/* Gromox's thread pool: pop3d has no threads to tune (one process a
+ * session, doc/privsep.md); one warning for all four. */
+static void
+lint_thread_pool(struct lint *l, const struct mu_config *cfg)
+{
+	static const char *const names[] = {
+		"pop3_thread_init_num", "pop3_thread_charge_num",
+		"context_average_mem", "context_average_units", NULL,
+	};
+	const char *first = NULL;
+	unsigned first_line = 0;
+
+	for (size_t i = 0; names[i] != NULL; i++) {
+		unsigned line = conf_directive_line(l->file, names[i]);
+
+		if (mu_config_is_set(cfg, names[i]) &&
+		    (first == NULL || (line > 0 && line < first_line))) {
+			first = names[i];
+			first_line = line;
+		}
+	}
+	if (first != NULL)
+		lint_report(l, false, first, "pop3_thread_init_num, "
+			    "pop3_thread_charge_num, context_average_mem and "
+			    "context_average_units have no effect: pop3d is not "
+			    "a thread pool but forks processes for each "
+			    "connection (context_num bounds them; "
+			    "context_max_mem bounds each one's buffers)");
+}
+
+/* config_file_path and data_file_path: directories that are not there
+ * are worth a word (a relative path in the file, or pop3_code.txt,
+ * would not be found); and the texts file in use. */
+static void
+lint_search_paths(struct lint *l, const struct mu_config *cfg)
+{
+	const char *lists[2] = { cfg->config_file_path, cfg->data_file_path };
+	const char *names[2] = { "config_file_path", "data_file_path" };
+	char *file = NULL;
+
+	for (size_t i = 0; i < 2; i++) {
+		const char *p = lists[i];
+
+		/* the defaults may well be missing (nothing installed yet) */
+		if (!mu_config_is_set(cfg, names[i]))
+			continue;
+		while (p != NULL && *p != '\0') {
+			const char *colon = strchr(p, ':');
+			size_t n = colon ? (size_t)(colon - p) : strlen(p);
+			char *dir = mu_xstrndup(p, n);
+			struct stat st;
+
+			if (n > 0)
+				(void)dir_missing(l, names[i], dir, &st,
+						  i == 0 ? "not searched for "
+						  "relative paths" : "not "
+						  "searched for " TEXTS_FILE_NAME);
+			free(dir);
+			p = colon ? colon + 1 : NULL;
+		}
+	}
+	file = texts_find(cfg->data_file_path);
+	if (file == NULL && mu_config_is_set(cfg, "data_file_path"))
+		lint_report(l, false, "data_file_path", "data_file_path: no %s "
+			    "in %s: the built-in response texts are used",
+			    TEXTS_FILE_NAME, cfg->data_file_path);
+	free(file);
+}
+
 static void
 warn_unimplemented(const char *name, void *ctx)
 {
@@ -267,6 +356,8 @@ lint_run(const char *file, bool explicit_file)
 		lint_log_file(&l, &cfg);
 		lint_tls(&l, &cfg);
 		lint_lifecycle(&l, &cfg);
+		lint_thread_pool(&l, &cfg);
+		lint_search_paths(&l, &cfg);
 		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
 	}
 	if (l.errors == 0) {
