@@ -166,6 +166,13 @@ void mu_config_warn_unimplemented(const struct mu_config *cfg,
  * in the table). */
 bool mu_config_is_set(const struct mu_config *cfg, const char *name);
 
+/* The directive closest to NAME, for a "did you mean" hint: a name of
+ * the table within a small edit distance, or the table's name for one
+ * GNU Mailutils or Gromox spell differently.  NULL when nothing is
+ * close; *whose_r (may be NULL) gets "GNU Mailutils' name", "Gromox's
+ * older name", ... or NULL for a plain typo. */
+const char *mu_directive_suggest(const char *name, const char **whose_r);
+
 /* Exact (case-sensitive) membership; a NULL list is empty. */
 bool mu_list_contains(char *const *list, const char *word);
 

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -298,6 +299,29 @@ conf_resolve_paths(struct mu_config *cfg, const char *file)
 	for (size_t i = 0; i < n; i++)
 		free(dirs[i]);
 	free(dirs);
+}
+
+/* ---- what to do when a port cannot be had ---- */
+
+const char *
+conf_listen_hint(int err, unsigned port)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return " (another server has it: another POP3 server, or a "
+		       "pop3d already running? stop it, or choose another "
+		       "port with pop3_listen_port or pop3_listen_tls_port)";
+	case EACCES:
+		if (port < 1024 && geteuid() != 0)
+			return " (ports below 1024 need root: start pop3d as "
+			       "root, or choose a port of 1024 or above)";
+		return "";
+	case EADDRNOTAVAIL:
+		return " (no interface of this machine has that address; see "
+		       "pop3_listen_addr)";
+	default:
+		return "";
+	}
 }
 
 /* ---- context_max_mem: the session's network buffers ---- */

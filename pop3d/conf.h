@@ -44,6 +44,10 @@ size_t conf_output_capacity(const struct mu_config *cfg);
  * full (that buffer's size) the limit leaves for the latter. */
 size_t conf_relay_capacity(const struct mu_config *cfg, size_t full);
 
+/* What an administrator can do about a port that cannot be listened on
+ * (errno err): a phrase in parentheses, with a leading blank, or "". */
+const char *conf_listen_hint(int err, unsigned port);
+
 /* The line where file sets directive name, 0 if it does not. */
 unsigned conf_directive_line(const char *file, const char *name);
 

@@ -171,8 +171,8 @@ listen_on(const char *addr, unsigned port, char *error, size_t errsize)
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		snprintf(error, errsize, "%s port %u: %s", addr, port,
-			 strerror(saved));
+		snprintf(error, errsize, "%s port %u: %s%s", addr, port,
+			 strerror(saved), conf_listen_hint(saved, port));
 	return fd;
 }
 
