@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,11 @@
 #define MU_CONFIG_QUOTE_MAX 80
 /* expire is in days; bounded so that days * 86400 + now fits any time_t. */
 #define MU_EXPIRE_MAX_DAYS 36500
+/* The default data_file_path, $(datadir)/pop3d, comes from the build
+ * (pop3d/data.inc); a compiler run without it gets the usual one. */
+#ifndef POP3D_DATADIR
+#define POP3D_DATADIR "/usr/local/share/pop3d"
+#endif
 
 #define OFF(field) offsetof(struct mu_config, field)
 #define FIELD(cfg, d, type) ((type *)(void *)((char *)(cfg) + (d)->offset))
@@ -359,6 +365,22 @@ parse_haproxy(const struct mu_directive *d, const char *text, void *field,
 	return 0;
 }
 
+/* A size kept as written (a directive nothing reads: -t prints it back
+ * unchanged), checked like any size so that a typo is still an error. */
+static int
+parse_size_text(const struct mu_directive *d, const char *text, void *field,
+		const char **hint_r)
+{
+	unsigned long bytes;
+	char **s = field;
+
+	if (mu_parse_size(text, &bytes, hint_r) < 0)
+		return -1;
+	free(*s);
+	*s = mu_xstrdup(text);
+	return 0;
+}
+
 /* A list value of only blanks ("  " in quotes, which the reader does not
  * take for an empty value): the empty list where that is allowed, else
  * -1 with *hint_r saying to USE something. */
@@ -506,6 +528,27 @@ const struct mu_directive mu_directives[] = {
 	  MU_EMPTY_ERROR, NULL },
 	{ "pop3_log_level", MU_CFG_UINT, OFF(log_level), "4", 1, 6, YES,
 	  MU_EMPTY_ERROR, NULL },
+	/* gromox.cfg's alias of pop3_fd_limit; the larger wins (fdlimit.c) */
+	{ "daemons_fd_limit", MU_CFG_ULONG, OFF(daemons_fd_limit), "0", 0, 0,
+	  YES, MU_EMPTY_ERROR, NULL },
+	/* the floor is pop3d's to know (conf.c: what its buffers need) */
+	{ "context_max_mem", MU_CFG_SIZE, OFF(context_max_mem), "2M", 0, 0,
+	  YES, MU_EMPTY_ERROR, NULL },
+	{ "data_file_path", MU_CFG_STRING, OFF(data_file_path),
+	  POP3D_DATADIR, 0, 0, YES, MU_EMPTY_ERROR, NULL },
+	{ "config_file_path", MU_CFG_STRING, OFF(config_file_path), NULL, 0,
+	  0, YES, MU_EMPTY_UNSET, NULL },
+	/* Gromox's thread pool: checked so that a typo is still caught, and
+	 * used by nothing -- pop3d runs each session in processes of its
+	 * own (pop3d -t says so once) */
+	{ "pop3_thread_init_num", MU_CFG_INT_OPT, OFF(thread_init_num), NULL,
+	  0, 0, YES, MU_EMPTY_UNSET, NULL },
+	{ "pop3_thread_charge_num", MU_CFG_INT_OPT, OFF(thread_charge_num),
+	  NULL, 0, 0, YES, MU_EMPTY_UNSET, NULL },
+	{ "context_average_mem", MU_CFG_STRING, OFF(context_average_mem), NULL,
+	  0, 0, YES, MU_EMPTY_UNSET, parse_size_text },
+	{ "context_average_units", MU_CFG_INT_OPT, OFF(context_average_units),
+	  NULL, 0, 0, YES, MU_EMPTY_UNSET, NULL },
 	{ "running_identity", MU_CFG_STRING, OFF(running_identity), "nobody",
 	  0, 0, YES, MU_EMPTY_STRING, NULL },
 	/* from GNU Mailutils pop3d */
@@ -568,6 +611,137 @@ mu_directive_find(const char *name)
 		if (strcasecmp(mu_directives[i].name, name) == 0)
 			return &mu_directives[i];
 	return NULL;
+}
+
+bool
+mu_config_is_set(const struct mu_config *cfg, const char *name)
+{
+	const struct mu_directive *d = mu_directive_find(name);
+
+	return d != NULL && cfg->explicit_set != NULL &&
+		cfg->explicit_set[d - mu_directives];
+}
+
+/* ------------------------------------------------- did you mean ... */
+
+/* Names other servers give to what a directive of ours does, so that a
+ * configuration carried over gets told the name to use rather than only
+ * "unknown".  They stay errors: each of these servers means something a
+ * little different (GNU Mailutils' statements end in ';', its mailbox is
+ * a block), and a file read half-right is worse than one refused. */
+static const struct {
+	const char *name, *ours, *whose;
+} foreign_names[] = {
+	/* GNU Mailutils pop3d (its undelete and expire are ours too) */
+	{ "login-delay", "login_delay", "GNU Mailutils' name" },
+	{ "delete-expired", "delete_expired", "GNU Mailutils' name" },
+	{ "bulletin-source", "bulletin_source", "GNU Mailutils' name" },
+	{ "bulletin-db", "bulletin_db", "GNU Mailutils' name" },
+	{ "stat-file", "stat_file", "GNU Mailutils' name" },
+	{ "mailbox-pattern", "mailbox", "GNU Mailutils' mailbox statement; "
+	  "ours takes the URL, e.g. mbox:/var/mail/%u" },
+	{ "mailbox-type", "mailbox", "GNU Mailutils' mailbox statement; "
+	  "ours takes the type as the URL's scheme, e.g. maildir:" },
+	{ "tls-mode", "pop3_support_tls", "GNU Mailutils' name; "
+	  "\"required\" is pop3_force_tls, \"connection\" "
+	  "pop3_listen_tls_port" },
+	{ "acl", "allow_from", "GNU Mailutils' statement; ours are "
+	  "allow_from and deny_from" },
+	{ "output-buffer-size", "context_max_mem", "GNU Mailutils' name" },
+	/* Gromox's older names (accepted as aliases by Gromox, documented
+	 * nowhere) and gromox.cfg's listeners, which take several
+	 * addresses where pop3d binds one */
+	{ "listen_port", "pop3_listen_port", "Gromox's older name" },
+	{ "listen_ssl_port", "pop3_listen_tls_port", "Gromox's older name" },
+	{ "pop3_support_stls", "pop3_support_tls", "Gromox's older name" },
+	{ "pop3_force_stls", "pop3_force_tls", "Gromox's older name" },
+	{ "thread_init_num", "pop3_thread_init_num", "Gromox's older name" },
+	{ "thread_charge_num", "pop3_thread_charge_num",
+	  "Gromox's older name" },
+	{ "pop3_listen", "pop3_listen_addr", "gromox.cfg's name: pop3d "
+	  "listens on one address, pop3_listen_addr, at pop3_listen_port" },
+	{ "pop3_listen_tls", "pop3_listen_tls_port", "gromox.cfg's name: "
+	  "pop3d listens on one address, pop3_listen_addr, at "
+	  "pop3_listen_tls_port" },
+};
+
+static int
+fold(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c == '-' ? '_' : c;
+}
+
+/* Optimal string alignment distance (Levenshtein with transpositions of
+ * neighbours, "prot" for "port"), case-insensitive and with '-' taken
+ * for '_'.  The table's names are short, and a name much longer than
+ * all of them is far from each: three rows of a small array do, and a
+ * longer name counts as far. */
+#define SUGGEST_NAME_MAX 64
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t rows[3][SUGGEST_NAME_MAX + 1];
+	size_t *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+
+	if (la > SUGGEST_NAME_MAX || lb > SUGGEST_NAME_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t *t;
+
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = fold(a[i - 1]) == fold(b[j - 1]) ? 0 : 1;
+			size_t v = prev[j - 1] + cost;
+
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) &&
+			    prev2[j - 2] + 1 < v)
+				v = prev2[j - 2] + 1;
+			cur[j] = v;
+		}
+		t = prev2;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb];
+}
+
+const char *
+mu_directive_suggest(const char *name, const char **whose_r)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX, len = strlen(name), limit;
+
+	if (whose_r != NULL)
+		*whose_r = NULL;
+	for (size_t i = 0; i < sizeof foreign_names / sizeof *foreign_names;
+	     i++) {
+		if (strcasecmp(name, foreign_names[i].name) == 0) {
+			if (whose_r != NULL)
+				*whose_r = foreign_names[i].whose;
+			return foreign_names[i].ours;
+		}
+	}
+	/* a slip of one key in a short name, up to three in a long one:
+	 * closer than that, a suggestion is more guess than help */
+	limit = len <= 4 ? 1 : len <= 10 ? 2 : 3;
+	for (size_t i = 0; i < mu_directive_count; i++) {
+		size_t dist = edit_distance(name, mu_directives[i].name);
+
+		if (dist <= limit && dist < best_d) {
+			best_d = dist;
+			best = mu_directives[i].name;
+		}
+	}
+	return best;
 }
 
 /* --------------------------------------------------- storing a value */
@@ -830,6 +1004,8 @@ mu_config_free(struct mu_config *cfg)
 		if (d->type == MU_CFG_STRING || d->type == MU_CFG_LIST)
 			set_unset(d, FIELD(cfg, d, char));
 	}
+	if (cfg->extra != NULL && cfg->extra_free != NULL)
+		cfg->extra_free(cfg->extra);
 	free(cfg->explicit_set);
 	free(cfg->file);
 	memset(cfg, 0, sizeof *cfg);
@@ -994,8 +1170,16 @@ parse_line(struct reader *r, char *line, char *value_buf)
 
 	d = mu_directive_find(name);
 	if (d == NULL) {
-		report(r, "unknown directive \"%.*s\"", MU_CONFIG_QUOTE_MAX,
-		       name);
+		const char *whose, *near = mu_directive_suggest(name, &whose);
+
+		if (near == NULL)
+			report(r, "unknown directive \"%.*s\"",
+			       MU_CONFIG_QUOTE_MAX, name);
+		else
+			report(r, "unknown directive \"%.*s\"; did you mean "
+			       "\"%s\"?%s%s%s", MU_CONFIG_QUOTE_MAX, name, near,
+			       whose ? " (" : "", whose ? whose : "",
+			       whose ? ")" : "");
 		return;
 	}
 	idx = (size_t)(d - mu_directives);

@@ -35,6 +35,15 @@ struct mu_config {
 	unsigned cmd_debug;             /* 0, 1, 2 */
 	char *log_file;
 	unsigned log_level;             /* 1 crit .. 6 debug */
+	unsigned long daemons_fd_limit; /* gromox.cfg's name; pop3d/fdlimit.c */
+	unsigned long context_max_mem;  /* bytes; pop3d/conf.c checks the floor */
+	char *data_file_path;           /* directories, colon-separated */
+	char *config_file_path;         /* NULL: the config file's directory */
+	/* Gromox's thread pool: accepted, no effect (one process a session) */
+	int thread_init_num;            /* -1: unset */
+	int thread_charge_num;          /* -1: unset */
+	char *context_average_mem;      /* a size, as written; NULL: unset */
+	int context_average_units;      /* -1: unset */
 	char *running_identity;         /* default "nobody"; "" : no switch */
 	/* GNU Mailutils pop3d */
 	char *mailbox;
@@ -67,6 +76,12 @@ struct mu_config {
 	/* bookkeeping: which directives the file set, by table index */
 	bool *explicit_set;
 	char *file;                     /* the file read, or NULL */
+	/* What the program derives from the file and keeps with it, so that
+	 * a configuration re-read on SIGHUP carries its own (pop3d: its
+	 * response texts, from data_file_path).  libmu never looks inside;
+	 * mu_config_free calls extra_free on it. */
+	void *extra;
+	void (*extra_free)(void *extra);
 };
 
 /* The C type of each field: STRING char *, UINT unsigned, INT_OPT int (-1
@@ -146,6 +161,17 @@ void mu_config_print(const struct mu_config *cfg, FILE *out);
 void mu_config_warn_unimplemented(const struct mu_config *cfg,
 				  void (*warn)(const char *name, void *ctx),
 				  void *ctx);
+
+/* Whether the file set the directive called NAME (false for a name not
+ * in the table). */
+bool mu_config_is_set(const struct mu_config *cfg, const char *name);
+
+/* The directive closest to NAME, for a "did you mean" hint: a name of
+ * the table within a small edit distance, or the table's name for one
+ * GNU Mailutils or Gromox spell differently.  NULL when nothing is
+ * close; *whose_r (may be NULL) gets "GNU Mailutils' name", "Gromox's
+ * older name", ... or NULL for a plain typo. */
+const char *mu_directive_suggest(const char *name, const char **whose_r);
 
 /* Exact (case-sensitive) membership; a NULL list is empty. */
 bool mu_list_contains(char *const *list, const char *word);

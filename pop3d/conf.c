@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,6 +112,243 @@ check_host_id(const char *host_id, char *why, size_t size)
 	return 0;
 }
 
+/* ---- config_file_path: relative paths ---- */
+
+/* Directives that name files or directories, looked up in
+ * config_file_path when relative.  Not the mailbox template: its paths
+ * are each user's, and ~/ or %h make them relative to the home. */
+static const struct {
+	const char *name;
+	enum { PATH_ONE, PATH_LIST, PATH_URL, PATH_LOG } kind;
+} path_directives[] = {
+	{ "pop3_certificate_path", PATH_LIST },
+	{ "pop3_private_key_path", PATH_LIST },
+	{ "pop3_log_file", PATH_LOG },
+	{ "data_file_path", PATH_LIST },
+	{ "stat_file", PATH_ONE },
+	{ "bulletin_source", PATH_URL },
+	{ "bulletin_db", PATH_ONE },
+	{ "popauth_db", PATH_ONE },
+	{ "telemetry_dir", PATH_ONE },
+	{ "pid_file", PATH_ONE },
+};
+
+static char **
+string_field(struct mu_config *cfg, const char *name)
+{
+	const struct mu_directive *d = mu_directive_find(name);
+
+	return (char **)(void *)((char *)cfg + d->offset);
+}
+
+static char *
+absolute(const char *path)
+{
+	char cwd[4096];
+
+	if (path[0] == '/' || getcwd(cwd, sizeof cwd) == NULL)
+		return mu_xstrdup(path);
+	return mu_xasprintf("%s/%s", cwd, path);
+}
+
+/* The directory of file, absolute: config_file_path's default. */
+static char *
+file_dir(const char *file)
+{
+	char *abs = absolute(file != NULL ? file : ".");
+	char *slash = strrchr(abs, '/');
+
+	if (slash == abs)
+		slash[1] = '\0';       /* a file in / */
+	else if (slash != NULL)
+		*slash = '\0';
+	return abs;
+}
+
+/* config_file_path as a list of absolute directories (a relative one is
+ * taken from the config file's directory, where the file itself lives);
+ * unset: that directory alone. */
+static char **
+search_dirs(const struct mu_config *cfg, const char *file, size_t *n_r)
+{
+	char *home = file_dir(file);
+	char **dirs = NULL;
+	size_t n = 0;
+	const char *p = cfg->config_file_path;
+
+	while (p != NULL && *p != '\0') {
+		const char *colon = strchr(p, ':');
+		size_t len = colon != NULL ? (size_t)(colon - p) : strlen(p);
+
+		if (len > 0) {
+			dirs = mu_xreallocarray(dirs, n + 1, sizeof *dirs);
+			dirs[n++] = p[0] == '/' ? mu_xstrndup(p, len) :
+				mu_xasprintf("%s/%.*s", home, (int)len, p);
+		}
+		p = colon != NULL ? colon + 1 : NULL;
+	}
+	if (n == 0) {
+		dirs = mu_xreallocarray(dirs, 1, sizeof *dirs);
+		dirs[n++] = home;
+	} else {
+		free(home);
+	}
+	*n_r = n;
+	return dirs;
+}
+
+/* A relative path: the first directory that has it, else the first
+ * directory (a file pop3d creates, such as stat_file, goes there). */
+static char *
+resolve(char *const *dirs, size_t n, const char *path, size_t len)
+{
+	if (len == 0 || path[0] == '/')
+		return mu_xstrndup(path, len);
+	for (size_t i = 0; i < n; i++) {
+		char *candidate = mu_xasprintf("%s%s%.*s", dirs[i],
+					       strcmp(dirs[i], "/") == 0 ? "" :
+					       "/", (int)len, path);
+
+		if (access(candidate, F_OK) == 0)
+			return candidate;
+		free(candidate);
+	}
+	return mu_xasprintf("%s%s%.*s", dirs[0],
+			    strcmp(dirs[0], "/") == 0 ? "" : "/", (int)len,
+			    path);
+}
+
+static char *
+resolve_list(char *const *dirs, size_t n, const char *value)
+{
+	struct mu_buf b;
+	const char *p = value;
+	char *out;
+
+	mu_buf_init(&b);
+	for (;;) {
+		const char *colon = strchr(p, ':');
+		size_t len = colon != NULL ? (size_t)(colon - p) : strlen(p);
+		char *one = resolve(dirs, n, p, len);
+
+		mu_buf_appendf(&b, "%s%s", p == value ? "" : ":", one);
+		free(one);
+		if (colon == NULL)
+			break;
+		p = colon + 1;
+	}
+	out = mu_xstrdup(b.data);
+	mu_buf_free(&b);
+	return out;
+}
+
+void
+conf_resolve_paths(struct mu_config *cfg, const char *file)
+{
+	size_t n;
+	char **dirs = search_dirs(cfg, file, &n);
+
+	for (size_t i = 0; i < sizeof path_directives / sizeof *path_directives;
+	     i++) {
+		char **field = string_field(cfg, path_directives[i].name);
+		const char *v = *field, *colon;
+		char *resolved = NULL;
+
+		if (v == NULL || v[0] == '\0')
+			continue;
+		switch (path_directives[i].kind) {
+		case PATH_ONE:
+			resolved = resolve(dirs, n, v, strlen(v));
+			break;
+		case PATH_LIST:
+			resolved = resolve_list(dirs, n, v);
+			break;
+		case PATH_LOG:
+			if (strcmp(v, "-") == 0 || strcmp(v, "syslog") == 0)
+				continue;
+			resolved = resolve(dirs, n, v, strlen(v));
+			break;
+		case PATH_URL:
+			/* the scheme stays; a bare path is the whole URL; an
+			 * unknown scheme is left for the URL's own check to
+			 * refuse, rather than taken for a file name */
+			colon = strchr(v, ':');
+			if (colon != NULL && memchr(v, '/', (size_t)(colon - v)) ==
+			    NULL && strncmp(v, "mbox:", 5) != 0 &&
+			    strncmp(v, "maildir:", 8) != 0 &&
+			    strncmp(v, "mh:", 3) != 0)
+				continue;
+			if (colon != NULL && (strncmp(v, "mbox:", 5) == 0 ||
+					      strncmp(v, "maildir:", 8) == 0 ||
+					      strncmp(v, "mh:", 3) == 0)) {
+				char *path = resolve(dirs, n, colon + 1,
+						     strlen(colon + 1));
+
+				resolved = mu_xasprintf("%.*s%s",
+							(int)(colon + 1 - v), v,
+							path);
+				free(path);
+			} else {
+				resolved = resolve(dirs, n, v, strlen(v));
+			}
+			break;
+		}
+		free(*field);
+		*field = resolved;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(dirs[i]);
+	free(dirs);
+}
+
+/* ---- what to do when a port cannot be had ---- */
+
+const char *
+conf_listen_hint(int err, unsigned port)
+{
+	switch (err) {
+	case EADDRINUSE:
+		return " (another server has it: another POP3 server, or a "
+		       "pop3d already running? stop it, or choose another "
+		       "port with pop3_listen_port or pop3_listen_tls_port)";
+	case EACCES:
+		if (port < 1024 && geteuid() != 0)
+			return " (ports below 1024 need root: start pop3d as "
+			       "root, or choose a port of 1024 or above)";
+		return "";
+	case EADDRNOTAVAIL:
+		return " (no interface of this machine has that address; see "
+		       "pop3_listen_addr)";
+	default:
+		return "";
+	}
+}
+
+/* ---- context_max_mem: the session's network buffers ---- */
+
+size_t
+conf_output_capacity(const struct mu_config *cfg)
+{
+	unsigned long room = cfg->context_max_mem > CONF_CONTEXT_MEM_MIN ?
+		cfg->context_max_mem - POP3_INPUT_BUFSIZE : POP3_REPLY_MAX;
+
+	return room < POP3_OUTPUT_BUFSIZE ? (size_t)room : POP3_OUTPUT_BUFSIZE;
+}
+
+size_t
+conf_relay_capacity(const struct mu_config *cfg, size_t full)
+{
+	size_t out = conf_output_capacity(cfg);
+	unsigned long room = cfg->context_max_mem > out ?
+		cfg->context_max_mem - out : 0;
+
+	/* never below what the session's own input buffer holds: the
+	 * client's commands must pass whole */
+	if (room < POP3_INPUT_BUFSIZE)
+		room = POP3_INPUT_BUFSIZE;
+	return room < full ? (size_t)room : full;
+}
+
 static void
 report_problem(FILE *errs, const char *file, const char *directive,
 	       const char *what, const char *error)
@@ -135,6 +373,18 @@ conf_read_checked(struct mu_config *cfg, const char *file, bool explicit_file,
 	problems = mu_config_read(cfg, file, !explicit_file, errs);
 	if (problems < 0)
 		return 1;
+	/* before anything opens a file: every path is absolute from here
+	 * on, also for a daemon that has moved to / (SIGHUP, certificates) */
+	conf_resolve_paths(cfg, file);
+	if (cfg->context_max_mem < CONF_CONTEXT_MEM_MIN) {
+		snprintf(why, sizeof why, "%lu bytes is too small: at least %d "
+			 "(an input buffer of %d, which a command line or a "
+			 "SASL response needs, and one reply line of %d)",
+			 cfg->context_max_mem, CONF_CONTEXT_MEM_MIN,
+			 POP3_INPUT_BUFSIZE, POP3_REPLY_MAX);
+		report_problem(errs, file, "context_max_mem", "", why);
+		problems++;
+	}
 	if (cfg->mailbox != NULL &&
 	    mu_url_check_template(cfg->mailbox, &error) < 0) {
 		report_problem(errs, file, "mailbox", "", error);
@@ -148,6 +398,11 @@ conf_read_checked(struct mu_config *cfg, const char *file, bool explicit_file,
 			       conf_directive_line(file, "host_id") > 0 ? "" :
 			       "the system hostname (set host_id): ", why);
 		problems++;
+	} else {
+		/* after host_id, which bounds the greeting's text; a broken
+		 * file is refused like a broken directive (a SIGHUP keeps
+		 * the texts in use) */
+		problems += texts_load(cfg, errs, NULL);
 	}
 	return problems;
 }

@@ -171,8 +171,8 @@ listen_on(const char *addr, unsigned port, char *error, size_t errsize)
 	}
 	freeaddrinfo(res);
 	if (fd < 0)
-		snprintf(error, errsize, "%s port %u: %s", addr, port,
-			 strerror(saved));
+		snprintf(error, errsize, "%s port %u: %s%s", addr, port,
+			 strerror(saved), conf_listen_hint(saved, port));
 	return fd;
 }
 
@@ -379,7 +379,8 @@ refuse(const struct daemon *d, int fd, const struct listener *l,
 	char host[SESSION_HOST_ID_MAX], text[POP3_REPLY_MAX];
 
 	conf_host_id(d->cfg, host, sizeof host);
-	snprintf(text, sizeof text, "%s %.400s %s", code, host, what);
+	snprintf(text, sizeof text, "%s %.400s %s", code, host,
+		 text_for(d->cfg, what));
 	access_refuse(fd, l->implicit_tls, text);
 	close(fd);
 }
@@ -597,8 +598,7 @@ daemon_reload(struct daemon *d)
 		       "context_num change at restart");
 	if (!same_string(cfg->pid_file, old->pid_file))
 		mu_log(MU_LOG_NOTICE, "SIGHUP: pid_file changes at restart");
-	if (cfg->fd_limit != old->fd_limit)
-		fd_limit_apply(cfg->fd_limit);
+	fd_limit_reload(cfg, old);
 	/* certificates are re-read too (renewed ones take effect without a
 	 * restart); broken ones leave the old in use, logged (tls.c) */
 	tls_server_reload(cfg);

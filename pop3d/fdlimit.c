@@ -7,6 +7,7 @@
 #include <sys/resource.h>
 
 #include "libmu/log.h"
+#include "libmu/settings.h"
 #include "pop3d/fdlimit.h"
 
 void
@@ -44,4 +45,36 @@ fd_limit_apply(unsigned long limit)
 	else
 		mu_log(MU_LOG_DEBUG, "descriptor limit set to %lu",
 		       (unsigned long)want);
+}
+
+unsigned long
+fd_limit_wanted(const struct mu_config *cfg)
+{
+	bool pop3 = mu_config_is_set(cfg, "pop3_fd_limit");
+	bool daemons = mu_config_is_set(cfg, "daemons_fd_limit");
+	unsigned long a = cfg->fd_limit, b = cfg->daemons_fd_limit;
+	struct rlimit rl;
+
+	if (!daemons)
+		return a;
+	if (!pop3)
+		return b;
+	if (a != 0 && b != 0)
+		return a > b ? a : b;
+	/* one is the hard limit: the other wins only above it (root may
+	 * raise the hard limit; fd_limit_apply tries) */
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return 0;
+	if (a == 0 && b == 0)
+		return 0;
+	return (rlim_t)(a != 0 ? a : b) > rl.rlim_max ? (a != 0 ? a : b) : 0;
+}
+
+void
+fd_limit_reload(const struct mu_config *cfg, const struct mu_config *old)
+{
+	unsigned long want = fd_limit_wanted(cfg);
+
+	if (want != fd_limit_wanted(old))
+		fd_limit_apply(want);
 }

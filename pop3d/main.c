@@ -235,8 +235,9 @@ inetd_admitted(const struct mu_config *cfg, const struct session_conn *conn)
 	}
 	if (access_client_allowed(cfg, (struct sockaddr *)&ss, len))
 		return true;
-	snprintf(text, sizeof text, "[SYS/PERM] %.400s access denied",
-		 conf_host_id(cfg, host, sizeof host));
+	snprintf(text, sizeof text, "[SYS/PERM] %.400s %s",
+		 conf_host_id(cfg, host, sizeof host),
+		 text_get(cfg, TEXT_ACCESS_DENIED));
 	access_refuse(conn->out_fd, conn->implicit_tls, text);
 	mu_log(MU_LOG_NOTICE, "[client %s port %u] refused: access denied "
 	       "(deny_from, allow_from)", conn->client, conn->client_port);
@@ -279,7 +280,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	conf_warn_unimplemented(cfg);
-	fd_limit_apply(cfg->fd_limit);
+	fd_limit_apply(fd_limit_wanted(cfg));
 	/* certificates are loaded here, once, before any session forks:
 	 * every child inherits them and the session ticket key */
 	if (start_tls(cfg, o.implicit_tls && o.mode == MODE_INETD) < 0)

@@ -362,16 +362,23 @@ attempt_finish(struct monitor *m, const char *final_data)
 			return monitor_fail(m, TEXT_TEMPFAIL, false);
 		}
 	} else if (rc > 0) {
-		char text[128];
+		/* within the 255 octets the network process takes */
+		char text[POP3_REPLY_MAX], said[255 - sizeof "[LOGIN-DELAY]"];
+		char num[2][24];
+		const char *values[2] = { num[0], num[1] };
 
 		mu_log(MU_LOG_NOTICE, "%s for \"%s\": too soon after the last "
 		       "login (%lld s left of login_delay)", m->at.method,
 		       quoted(m->at.user.name, q1, sizeof q1), wait);
 		auth_user_free(&m->at.user);
 		m->at.authenticated = false;
-		/* RFC 2449 section 8.1.2 */
-		snprintf(text, sizeof text, "[LOGIN-DELAY] wait %lld seconds "
-			 "between logins", wait);
+		/* RFC 2449 section 8.1.2: the interval, and what is left of
+		 * it (texts.c, login-delay) */
+		snprintf(num[0], sizeof num[0], "%u", m->cfg->login_delay);
+		snprintf(num[1], sizeof num[1], "%lld", wait);
+		snprintf(text, sizeof text, "[LOGIN-DELAY] %s",
+			 text_expand(m->cfg, TEXT_LOGIN_DELAY, said,
+				     sizeof said, values));
 		return monitor_fail(m, text, false);
 	}
 	if (m->at.target[0] != '\0')

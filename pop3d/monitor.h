@@ -16,6 +16,8 @@
 #include "pop3d/block.h"
 #include "pop3d/ipc.h"
 #include "pop3d/session.h"
+/* the texts of its refusals (login-delay) */
+#include "pop3d/texts.h"
 #include "pop3d/userdb.h"
 
 /* Login attempts one connection may make; then the monitor stops

@@ -16,6 +16,7 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/conf.h"
 #include "pop3d/privsep.h"
 #include "pop3d/reply.h"
 
@@ -25,6 +26,7 @@ struct relay {
 	struct session *s;
 	char up[RELAY_UP_BUFSIZE];      /* client -> transaction */
 	size_t up_off, up_len;
+	size_t up_cap;                  /* what of up context_max_mem allows */
 	bool client_eof, trans_eof;
 	bool trans_hup;         /* it has closed; its last bytes may be unread */
 };
@@ -61,7 +63,7 @@ pull_client(struct relay *r)
 {
 	const char *error = "unknown error";
 	ssize_t n = conn_read(&r->s->conn, r->up + r->up_len,
-			      sizeof r->up - r->up_len, &error);
+			      r->up_cap - r->up_len, &error);
 
 	if (n > 0) {
 		r->up_len += (size_t)n;
@@ -136,8 +138,14 @@ static int
 pull_transaction(struct relay *r)
 {
 	struct session *s = r->s;
-	ssize_t n = recv(s->data_fd, s->outbuf + s->out_len,
-			 sizeof s->outbuf - s->out_len, MSG_DONTWAIT);
+	ssize_t n;
+
+	/* no room: what we hold goes first (a zero-size recv would read
+	 * as the end) */
+	if (s->out_len >= reply_capacity(s))
+		return flush_to_client(r);
+	n = recv(s->data_fd, s->outbuf + s->out_len,
+			 reply_capacity(s) - s->out_len, MSG_DONTWAIT);
 
 	if (n > 0) {
 		s->out_len += (size_t)n;
@@ -155,6 +163,8 @@ privsep_relay(struct session *s)
 	struct relay *r = mu_xcalloc(1, sizeof *r);
 
 	r->s = s;
+	/* context_max_mem: the reply buffer and this one together */
+	r->up_cap = conf_relay_capacity(s->cfg, sizeof r->up);
 	/* The replies we still hold go out with the transaction process's
 	 * first ones.  A SIGTERM reaches it too (the monitor passes it
 	 * on): we relay until it has ended the session its way. */
@@ -171,7 +181,7 @@ privsep_relay(struct session *s)
 		if (!r->client_eof && r->up_len == 0 &&
 		    conn_wait(&s->conn, CONN_IN, 0, &error) == 1)
 			tls_ready = true;
-		if (!r->client_eof && r->up_len < sizeof r->up && !tls_ready) {
+		if (!r->client_eof && r->up_len < r->up_cap && !tls_ready) {
 			bool out = s->conn.tls != NULL &&
 				s->conn.read_waits == CONN_OUT;
 

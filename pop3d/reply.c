@@ -19,21 +19,24 @@
 #include "pop3d/reply.h"
 #include "pop3d/sessionlog.h"
 #include "pop3d/telemetry.h"
+#include "pop3d/texts.h"
 
-static const char *const error_texts[] = {
-	[ERR_UNKNOWN_COMMAND] = "unknown command",
-	[ERR_WRONG_STATE] = "command not valid in this state",
-	[ERR_SYNTAX] = "wrong number of arguments",
-	[ERR_LINE_TOO_LONG] = "line too long",
-	[ERR_NUL_BYTE] = "NUL byte in command line",
-	[ERR_TOO_MANY_ERRORS] = "too many errors",
-	[ERR_BAD_MSGNO] = "invalid message number",
-	[ERR_NO_SUCH_MESSAGE] = "no such message",
+/* The fixed error replies: their texts live with every other fixed text
+ * in texts.c, under the codes pop3_code.txt uses. */
+static const enum text_id error_texts[] = {
+	[ERR_UNKNOWN_COMMAND] = TEXT_UNKNOWN_COMMAND,
+	[ERR_WRONG_STATE] = TEXT_WRONG_STATE,
+	[ERR_SYNTAX] = TEXT_SYNTAX,
+	[ERR_LINE_TOO_LONG] = TEXT_LINE_TOO_LONG,
+	[ERR_NUL_BYTE] = TEXT_NUL_BYTE,
+	[ERR_TOO_MANY_ERRORS] = TEXT_TOO_MANY_ERRORS,
+	[ERR_BAD_MSGNO] = TEXT_BAD_MSGNO,
+	[ERR_NO_SUCH_MESSAGE] = TEXT_NO_SUCH_MESSAGE,
 	/* RFC 3206 section 4: [AUTH] says the credentials are at fault; the
 	 * text is the same for an unknown user and a wrong password */
-	[ERR_AUTH_FAILED] = "[AUTH] invalid user name or password",
-	[ERR_AUTH_TEMPFAIL] = "[SYS/TEMP] authentication temporarily unavailable",
-	[ERR_IDLE_TIMEOUT] = "disconnected for inactivity",
+	[ERR_AUTH_FAILED] = TEXT_AUTH_FAILED,
+	[ERR_AUTH_TEMPFAIL] = TEXT_AUTH_TEMPFAIL,
+	[ERR_IDLE_TIMEOUT] = TEXT_IDLE_TIMEOUT,
 };
 
 static int
@@ -109,6 +112,13 @@ fail:
 	return -1;
 }
 
+size_t
+reply_capacity(const struct session *s)
+{
+	return s->out_cap > 0 && s->out_cap < sizeof s->outbuf ? s->out_cap :
+		sizeof s->outbuf;
+}
+
 /* Append bytes, flushing as the buffer fills. */
 static int
 out_append(struct session *s, const void *data, size_t len)
@@ -120,9 +130,9 @@ out_append(struct session *s, const void *data, size_t len)
 
 		if (s->out_failed)
 			return -1;
-		if (s->out_len == sizeof s->outbuf && reply_flush(s) < 0)
+		if (s->out_len >= reply_capacity(s) && reply_flush(s) < 0)
 			return -1;
-		room = sizeof s->outbuf - s->out_len;
+		room = reply_capacity(s) - s->out_len;
 		n = len < room ? len : room;
 		memcpy(s->outbuf + s->out_len, p, n);
 		s->out_len += n;
@@ -178,6 +188,11 @@ put_line(struct session *s, const char *prefix, const char *fmt, va_list ap)
 	n = vsnprintf(line + plen, sizeof line - plen, fmt, ap);
 	if (n < 0)
 		n = 0;
+	/* status lines carry the fixed texts, whichever process made them
+	 * (texts.h); the lines of a multi-line response are data */
+	if (plen > 0 && (line[0] == '+' || line[0] == '-'))
+		n = (int)text_translate(s->cfg, s->host_id, line + plen,
+					sizeof line - plen);
 	/* "+OK" alone, not "+OK ", when there is no text (NOOP) */
 	len = n == 0 && plen > 0 && prefix[plen - 1] == ' ' ? plen - 1 :
 		plen + (size_t)n;
@@ -189,7 +204,7 @@ put_line(struct session *s, const char *prefix, const char *fmt, va_list ap)
 	note_reply(s, prefix, line, len);
 	line[len++] = '\r';
 	line[len++] = '\n';
-	if (s->out_len + len > sizeof s->outbuf)
+	if (s->out_len + len > reply_capacity(s))
 		(void)reply_flush(s);
 	(void)out_append(s, line, len);
 }
@@ -221,7 +236,11 @@ reply_err(struct session *s, const char *fmt, ...)
 int
 reply_error(struct session *s, enum reply_error e)
 {
-	return reply_err(s, "%s", error_texts[e]);
+	enum text_id id = error_texts[e];
+	const char *code = text_response_code(id);
+
+	return reply_err(s, "%s%s%s", code, code[0] != '\0' ? " " : "",
+			 text_get(s->cfg, id));
 }
 
 int
@@ -243,7 +262,7 @@ reply_continue(struct session *s, const char *challenge)
 	note_reply(s, "+ ", line, len);
 	line[len++] = '\r';
 	line[len++] = '\n';
-	if (s->out_len + len > sizeof s->outbuf)
+	if (s->out_len + len > reply_capacity(s))
 		(void)reply_flush(s);
 	(void)out_append(s, line, len);
 	return 0;

@@ -51,6 +51,9 @@ void reply_end_multi(struct session *s);
 int reply_message(struct session *s, struct mu_msgstream *st,
 		  uint64_t body_lines, uint64_t *octets_r);
 
+/* How much of s->outbuf replies may fill (context_max_mem). */
+size_t reply_capacity(const struct session *s);
+
 /* Write out everything buffered; waits up to pop3_conn_timeout for a
  * slow client.  0, or -1 when the client is gone (s->out_failed). */
 int reply_flush(struct session *s);

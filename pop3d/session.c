@@ -335,8 +335,8 @@ static void
 send_unavailable(const struct session *s, int fd)
 {
 	char line[POP3_REPLY_MAX];
-	int len = snprintf(line, sizeof line, "-ERR [SYS/TEMP] %.400s POP3 "
-			   "service not available\r\n", s->host_id);
+	int len = snprintf(line, sizeof line, "-ERR [SYS/TEMP] %.400s %s\r\n",
+			   s->host_id, text_get(s->cfg, TEXT_SERVICE_UNAVAILABLE));
 
 	if (len > 0)
 		(void)mu_write_all(fd, line, (size_t)len);
@@ -551,6 +551,7 @@ session_run(const struct mu_config *cfg, const struct session_conn *conn)
 	clock_gettime(CLOCK_MONOTONIC, &s->started);
 	catch_stop_signals();
 	s->cfg = cfg;
+	s->out_cap = conf_output_capacity(cfg);         /* context_max_mem */
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
 	s->state = STATE_AUTHORIZATION;
@@ -636,6 +637,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 
 	s->started = *started;
 	s->cfg = cfg;
+	s->out_cap = conf_output_capacity(cfg);         /* context_max_mem */
 	s->in_fd = s->out_fd = fd;
 	s->monitor_fd = s->data_fd = -1;
 	s->state = STATE_AUTHORIZATION;

@@ -93,6 +93,9 @@ struct session {
 	int out_fd;
 	char outbuf[POP3_OUTPUT_BUFSIZE];
 	size_t out_len;
+	/* what of outbuf may be filled: less than all of it when
+	 * context_max_mem says so (conf_output_capacity); 0: all */
+	size_t out_cap;
 	bool out_failed;                        /* the client is gone */
 
 	unsigned bad_commands;                  /* -ERR replies in a row */

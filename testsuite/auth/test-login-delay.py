@@ -1,10 +1,11 @@
 """LOGIN-DELAY (RFC 2449 section 6.5, login_delay): advertised in CAPA as
 "LOGIN-DELAY n"; a login too soon after the last one gets
 -ERR [LOGIN-DELAY] after a correct password (a wrong one still gets
-[AUTH]); the time is recorded at login, not at QUIT; refused attempts
+[AUTH]), saying the interval and what is left of it; the time is recorded at login, not at QUIT; refused attempts
 do not restart the interval; it follows the mailbox user through an
 impersonation; and it holds across connections and processes (the stat
 file, made mode 0600 in a directory made mode 0700)."""
+import re
 import stat
 import time
 
@@ -51,7 +52,11 @@ def main():
              "a wrong password is still [AUTH]")
     c.cmd("QUIT")
     c, r = login(st.conf, "alice", "secret")
-    check(r.startswith(b"-ERR [LOGIN-DELAY] "), "too soon: %r" % r)
+    # RFC 2449 section 8.1.2: the interval, and what is left of it
+    m = re.match(rb"-ERR \[LOGIN-DELAY\] logins are allowed every %d "
+                 rb"seconds; try again in (\d+) seconds\r\n$" % DELAY, r)
+    check(m is not None and 1 <= int(m.group(1)) <= DELAY,
+          "too soon, with the interval and the wait: %r" % r)
     check_eq(c.cmd("STAT"), b"-ERR command not valid in this state\r\n",
              "still in AUTHORIZATION")
     c.cmd("QUIT")

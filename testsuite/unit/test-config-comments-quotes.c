@@ -71,6 +71,7 @@ main(void)
 	read_bad("host_id = \"\"\n",
 		 "pop3d.conf:1: host_id: missing value (expected a value)\n", 1);
 	read_bad("host#id = x\n",
-		 "pop3d.conf:1: unknown directive \"host#id\"\n", 1);
+		 "pop3d.conf:1: unknown directive \"host#id\"; did you mean "
+		 "\"host_id\"?\n", 1);
 	return fixture_finish();
 }

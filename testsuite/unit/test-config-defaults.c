@@ -47,6 +47,14 @@ check_defaults(const struct mu_config *c, const char *when)
 	NUM(cmd_debug, 0);
 	STR(log_file, "-");
 	NUM(log_level, 4);
+	NUM(daemons_fd_limit, 0);
+	NUM(context_max_mem, 2UL * 1024 * 1024);
+	STR(data_file_path, POP3D_DATADIR);
+	UNSET(config_file_path);
+	NUM(thread_init_num, -1);
+	NUM(thread_charge_num, -1);
+	UNSET(context_average_mem);
+	NUM(context_average_units, -1);
 	STR(running_identity, "nobody");
 	STR(mailbox, "mbox:/var/mail/%u");
 	NUM(login_delay, 0);
@@ -94,7 +102,12 @@ check_table(void)
 		{ "pop3_accept_haproxy", true },
 		{ "pop3_haproxy_trusted", true }, { "pop3_fd_limit", true },
 		{ "pop3_cmd_debug", true }, { "pop3_log_file", true },
-		{ "pop3_log_level", true }, { "running_identity", true },
+		{ "pop3_log_level", true }, { "daemons_fd_limit", true },
+		{ "context_max_mem", true }, { "data_file_path", true },
+		{ "config_file_path", true }, { "pop3_thread_init_num", true },
+		{ "pop3_thread_charge_num", true },
+		{ "context_average_mem", true },
+		{ "context_average_units", true }, { "running_identity", true },
 		{ "mailbox", true }, { "login_delay", true },
 		{ "stat_file", true }, { "expire", true },
 		{ "delete_expired", true }, { "undelete", true },
