@@ -26,6 +26,9 @@ PACKAGES=(
 	# testsuite/daemon runs pop3d under systemd-socket-activate and
 	# checks the units of contrib/systemd with systemd-analyze verify
 	systemd
+	# testsuite/install rotates the log with the logrotate file of
+	# contrib/, and builds, checks and installs the Debian package
+	logrotate dpkg-dev debhelper fakeroot lintian
 )
 
 missing=()
