@@ -4,7 +4,7 @@ in $(bindir)), the manual pages in their sections (popauth(8), not 1:
 GNU Mailutils has a popauth(1)), the example configuration (never a
 live pop3d.conf), the systemd units (naming $(sbindir)/pop3d), the
 README and every doc/*.md, the PAM, fail2ban and logrotate examples,
-every sieve-scripts/*.sv, and the state directories; `make uninstall`
+every sieve-scripts/*.sv, pop3_code.txt, and the state directories; `make uninstall`
 takes every file away again.  Two more configurations of the same
 sources: --prefix=/opt/pop3d puts the units under the prefix, and
 --with-pam-dir installs DIR/pop3, but never over a file already there,
@@ -111,6 +111,8 @@ def main():
     check(len(scripts) >= 3, "sieve-scripts/*.sv found")
     want |= {rel(v["pkgdatadir"]) + "/sieve-scripts/" +
              os.path.basename(s) for s in scripts}
+    # the default response texts, where data_file_path looks first
+    want.add(rel(v["pkgdatadir"]) + "/pop3_code.txt")
     if v["systemdsystemunitdir"]:
         want |= {rel(v["systemdsystemunitdir"]) + "/" + u for u in UNITS}
     if v["pamdir"]:
