@@ -9,6 +9,7 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/ipc.h"
+#include "pop3d/mechlist.h"
 #include "pop3d/privsep.h"
 #include "pop3d/reply.h"
 #include "pop3d/telemetry.h"
@@ -227,24 +228,6 @@ privsep_sasl_cancel(struct session *s, const char *reason)
 	return request(s, IPC_SASL_CANCEL, reason != NULL ? 1 : 0, &f);
 }
 
-static bool
-in_list(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; *p != '\0';) {
-		const char *end = strchr(p, ' ');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && memcmp(p, word, n) == 0)
-			return true;
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
-	return false;
-}
-
 /* -PLUS needs a channel binding, which only TLS gives */
 static bool
 binding_available(struct session *s)
@@ -262,9 +245,9 @@ privsep_sasl_offered(struct session *s, const char *mech)
 {
 	size_t n = strlen(mech);
 
-	if (!in_list(s->sasl_mechanisms, mech))
+	if (!mechlist_contains(s->sasl_mechanisms, mech))
 		return false;
-	if (n > 5 && strcmp(mech + n - 5, "-PLUS") == 0)
+	if (mechlist_is_plus(mech, n))
 		return binding_available(s);
 	return true;
 }
@@ -272,24 +255,5 @@ privsep_sasl_offered(struct session *s, const char *mech)
 void
 privsep_sasl_list(struct session *s, char *buf, size_t size)
 {
-	bool plus = binding_available(s);
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (const char *p = s->sasl_mechanisms; *p != '\0';) {
-		const char *end = strchr(p, ' ');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		bool is_plus = len > 5 && memcmp(p + len - 5, "-PLUS", 5) == 0;
-
-		if ((plus || !is_plus) && used + len + 2 < size) {
-			if (used > 0)
-				buf[used++] = ' ';
-			memcpy(buf + used, p, len);
-			used += len;
-			buf[used] = '\0';
-		}
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
+	mechlist_filter(s->sasl_mechanisms, binding_available(s), buf, size);
 }

@@ -31,6 +31,7 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/mechlist.h"
 #include "pop3d/monitor.h"
 #include "pop3d/tls.h"
 
@@ -81,9 +82,7 @@ is_cram(const char *mech)
 static bool
 is_plus(const char *mech)
 {
-	size_t n = strlen(mech);
-
-	return n > 5 && strcmp(mech + n - 5, "-PLUS") == 0;
+	return mechlist_is_plus(mech, strlen(mech));
 }
 
 void
@@ -134,25 +133,7 @@ sasl_compute_offered(struct monitor *m)
 void
 sasl_list_after_login(const struct monitor *m, char *buf, size_t size)
 {
-	size_t used = 0;
-
-	buf[0] = '\0';
-	for (const char *p = m->mechanisms; *p != '\0';) {
-		const char *end = strchr(p, ' ');
-		size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-		bool plus = len > 5 && memcmp(p + len - 5, "-PLUS", 5) == 0;
-
-		if ((m->channel_bound || !plus) && used + len + 2 <= size) {
-			if (used > 0)
-				buf[used++] = ' ';
-			memcpy(buf + used, p, len);
-			used += len;
-			buf[used] = '\0';
-		}
-		p += len;
-		while (*p == ' ')
-			p++;
-	}
+	mechlist_filter(m->mechanisms, m->channel_bound, buf, size);
 }
 
 /* The popauth record of the exchange's user, looked up once.  A backend
