@@ -124,10 +124,12 @@ fnv1a_update(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-/* Continue *h over fd's bytes [off, off+len), read through buf
- * (COPY_BUFSIZE bytes); -1 on a read error or a file too short (ESTALE). */
+/* Feed fd's bytes [off, off+len), read through buf (COPY_BUFSIZE
+ * bytes), to eat(ctx, ...); -1 on a read error or a file too short
+ * (ESTALE).  The fingerprints and the journal's checksum read alike. */
 static int
-fnv1a_range(int fd, off_t off, uint64_t len, char *buf, uint64_t *h)
+read_range(int fd, off_t off, uint64_t len, char *buf,
+	   void (*eat)(void *ctx, const char *data, size_t n), void *ctx)
 {
 	while (len > 0) {
 		size_t want = len < COPY_BUFSIZE ? (size_t)len : COPY_BUFSIZE;
@@ -139,11 +141,26 @@ fnv1a_range(int fd, off_t off, uint64_t len, char *buf, uint64_t *h)
 			errno = ESTALE;
 			return -1;
 		}
-		*h = fnv1a_update(*h, buf, want);
+		eat(ctx, buf, want);
 		off += (off_t)want;
 		len -= want;
 	}
 	return 0;
+}
+
+static void
+eat_fnv1a(void *ctx, const char *data, size_t n)
+{
+	uint64_t *h = ctx;
+
+	*h = fnv1a_update(*h, data, n);
+}
+
+/* Continue *h over fd's bytes [off, off+len) (read_range). */
+static int
+fnv1a_range(int fd, off_t off, uint64_t len, char *buf, uint64_t *h)
+{
+	return read_range(fd, off, len, buf, eat_fnv1a, h);
 }
 
 static off_t
@@ -567,25 +584,17 @@ journal_phase_offset(const struct journal_header *h)
 	return (off_t)(h->size + h->l + J_SUM_SIZE);
 }
 
+static void
+eat_md5(void *ctx, const char *data, size_t n)
+{
+	mu_md5_update(ctx, data, n);
+}
+
 /* MD5 of fd's bytes [off, off+len) through buf; -1 on a short file. */
 static int
 md5_range(int fd, off_t off, uint64_t len, char *buf, struct mu_md5 *md5)
 {
-	while (len > 0) {
-		size_t want = len < COPY_BUFSIZE ? (size_t)len : COPY_BUFSIZE;
-		ssize_t n = mu_pread_full(fd, buf, want, off);
-
-		if (n < 0)
-			return -1;
-		if ((size_t)n != want) {
-			errno = ESTALE;
-			return -1;
-		}
-		mu_md5_update(md5, buf, want);
-		off += (off_t)want;
-		len -= want;
-	}
-	return 0;
+	return read_range(fd, off, len, buf, eat_md5, md5);
 }
 
 static int
