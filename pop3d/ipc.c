@@ -18,7 +18,7 @@ static const char *const type_names[] = {
 	[IPC_FAIL] = "FAIL", [IPC_CLIENT] = "CLIENT", [IPC_PASS] = "PASS",
 	[IPC_APOP] = "APOP", [IPC_SASL_START] = "SASL_START",
 	[IPC_SASL_STEP] = "SASL_STEP", [IPC_SASL_CANCEL] = "SASL_CANCEL",
-	[IPC_HANDOVER] = "HANDOVER",
+	[IPC_HANDOVER] = "HANDOVER", [IPC_TLS] = "TLS",
 	[IPC_OPENED] = "OPENED",
 };
 

@@ -19,7 +19,9 @@
 enum ipc_type {
 	/* monitor -> network */
 	IPC_HELLO = 1,          /* APOP timestamp, SASL mechanisms */
-	IPC_OK,                 /* logged in (the user's name): relay */
+	IPC_OK,                 /* logged in: the user's name, and "direct"
+				 * when the transaction process has the
+				 * client's socket (else: relay) */
 	IPC_CONTINUE,           /* SASL challenge (base64) */
 	IPC_FAIL,               /* reply text, close flag ("1"/"0") */
 	/* network -> monitor */
@@ -32,6 +34,7 @@ enum ipc_type {
 	IPC_SASL_CANCEL,
 	IPC_HANDOVER,           /* what a transaction process would need:
 				 * telemetry records, input read ahead */
+	IPC_TLS,                /* STLS: the stream is TLS from now on */
 	/* transaction -> monitor */
 	IPC_OPENED,             /* the maildrop is open */
 	IPC_TYPE_MAX = IPC_OPENED,

@@ -443,8 +443,9 @@ attempt_login(struct monitor *m)
 	m->logged_in = true;
 	/* it no longer counts against prelogin_per_addr */
 	listener_link_logged_in(m->link_fd);
-	const char *f[1] = { m->session_user.name };
-	if (ipc_send_strs(m->ctl_fd, IPC_OK, 1, f, &error) < 0) {
+	const char *f[2] = { m->session_user.name, "direct" };
+	if (ipc_send_strs(m->ctl_fd, IPC_OK, m->direct ? 2 : 1, f,
+			  &error) < 0) {
 		mu_log(MU_LOG_ERR, "monitor: send: %s", error);
 		return -1;
 	}
@@ -628,13 +629,27 @@ handle_handover(struct monitor *m, const struct ipc_msg *msg)
 {
 	/* the monitor only keeps these for the transaction process: the
 	 * same bytes the network process could send it any time */
-	if (msg->nfields != 2 ||
+	if (msg->nfields < 2 || msg->nfields > 3 ||
 	    (msg->field[1].data != NULL &&
 	     msg->field[1].len > POP3_INPUT_BUFSIZE)) {
 		mu_log(MU_LOG_ERR, "monitor: malformed HANDOVER");
 		return -1;
 	}
 	privsep_keep_handover(m, msg);
+	return 0;
+}
+
+/* STLS succeeded or is about to: the client's socket carries TLS from
+ * now on, which only the network process speaks.  Sent once, if ever. */
+static int
+handle_tls(struct monitor *m, const struct ipc_msg *msg)
+{
+	if (msg->nfields != 0 || m->tls) {
+		mu_log(MU_LOG_ERR, "monitor: malformed or repeated TLS");
+		return -1;
+	}
+	m->tls = true;
+	privsep_monitor_close_client(m);
 	return 0;
 }
 
@@ -667,6 +682,8 @@ dispatch(struct monitor *m, const struct ipc_msg *msg)
 		return handle_client(m, msg);
 	case IPC_HANDOVER:
 		return handle_handover(m, msg);
+	case IPC_TLS:
+		return handle_tls(m, msg);
 	case IPC_PASS:
 		return handle_pass(m, msg);
 	case IPC_APOP:

@@ -58,6 +58,10 @@ struct monitor {
 	const struct mu_config *cfg;
 	int ctl_fd;                     /* to the network process */
 	int data_fd;                    /* the transaction process's end */
+	/* a plain connection's socket, never read or written here: a
+	 * transaction process gets it instead of the data socket, so that
+	 * no relay stands between it and the client.  -1 with TLS. */
+	int client_fd;
 	pid_t net_pid;
 	char client[SESSION_CLIENT_MAX];
 	unsigned client_port;
@@ -71,12 +75,15 @@ struct monitor {
 	size_t transcript_len;
 	char *input;                    /* commands the client sent ahead */
 	size_t input_len;
+	char *output;                   /* replies to them not yet sent */
+	size_t output_len;
 	char host_id[SESSION_HOST_ID_MAX];
 	char apop_timestamp[SESSION_TIMESTAMP_MAX];
 	char mechanisms[SASL_MECHLIST_MAX];
 	struct userdb_summary summary;  /* counts; fake salt key for SCRAM */
 	unsigned attempts;
 	bool told_to_close;             /* a FAIL that ends the session sent */
+	bool tls;                       /* the network process said IPC_TLS */
 
 	/* SASL (sasl.c) */
 	Gsasl *gsasl;
@@ -97,6 +104,7 @@ struct monitor {
 
 	/* after a good login, while the transaction process runs */
 	bool logged_in;
+	bool direct;                    /* the client's socket went with it */
 	pid_t trans_pid;
 	int trans_signal;               /* it was killed by this signal */
 	struct auth_user session_user;

@@ -92,6 +92,33 @@ detach_from_client(const struct session_conn *conn)
 		close(null);
 }
 
+/* A copy of the client's socket for the transaction process, when the
+ * connection may be handed over as it is: a socket (inetd may give
+ * pipes), one for both directions, and no TLS from the first byte (STLS
+ * later takes it back: IPC_TLS).  -1 otherwise. */
+static int
+plain_client_socket(const struct session_conn *conn)
+{
+	struct stat in, out;
+
+	if (conn->implicit_tls || fstat(conn->in_fd, &in) < 0 ||
+	    !S_ISSOCK(in.st_mode))
+		return -1;
+	if (conn->out_fd != conn->in_fd &&
+	    (fstat(conn->out_fd, &out) < 0 || out.st_dev != in.st_dev ||
+	     out.st_ino != in.st_ino))
+		return -1;
+	return fcntl(conn->in_fd, F_DUPFD_CLOEXEC, 3);
+}
+
+void
+privsep_monitor_close_client(struct monitor *m)
+{
+	if (m->client_fd >= 0)
+		close(m->client_fd);
+	m->client_fd = -1;
+}
+
 void
 privsep_monitor_log_prefix(struct monitor *m)
 {
@@ -131,6 +158,8 @@ privsep_keep_handover(struct monitor *m, const struct ipc_msg *msg)
 {
 	keep(&m->transcript, &m->transcript_len, &msg->field[0]);
 	keep(&m->input, &m->input_len, &msg->field[1]);
+	keep(&m->output, &m->output_len, msg->nfields > 2 ?
+	     &msg->field[2] : &(const struct ipc_field){ NULL, 0 });
 }
 
 void
@@ -140,6 +169,7 @@ privsep_drop_handover(struct monitor *m)
 
 	keep(&m->transcript, &m->transcript_len, &none);
 	keep(&m->input, &m->input_len, &none);
+	keep(&m->output, &m->output_len, &none);
 }
 
 /* RFC 1939 section 7: unique per greeting; the random part keeps it
@@ -257,6 +287,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	m->proxy_v2 = conn->proxy_v2;
 	m->link_fd = conn->link_fd;
 	snprintf(m->host_id, sizeof m->host_id, "%s", s->host_id);
+	m->client_fd = plain_client_socket(conn);
 	detach_from_client(conn);
 	privsep_monitor_log_prefix(m);
 
@@ -282,6 +313,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	sasl_compute_offered(m);
 
 	status = monitor_run(m);
+	privsep_monitor_close_client(m);
 	close(m->ctl_fd);
 	if (m->data_fd >= 0)
 		close(m->data_fd);
@@ -537,7 +569,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		char mechs[SASL_MECHLIST_MAX];
 		struct transaction_start ts = {
 			.cfg = m->cfg,
-			.data_fd = m->data_fd,
+			.data_fd = m->client_fd >= 0 ? m->client_fd :
+				m->data_fd,
 			.status_fd = st[1],
 			.user = u,
 			.client = m->client,
@@ -546,6 +579,10 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.transcript_len = m->transcript_len,
 			.input = m->input,
 			.input_len = m->input_len,
+			/* the network process keeps them unless the client's
+			 * socket goes with this process */
+			.output = m->client_fd >= 0 ? m->output : NULL,
+			.output_len = m->client_fd >= 0 ? m->output_len : 0,
 			.session_pid = getppid(),
 			.started = m->started,
 			.identity = use,
@@ -556,6 +593,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		sasl_list_after_login(m, mechs, sizeof mechs);
 		close(st[0]);
 		close(m->ctl_fd);
+		if (m->client_fd >= 0)
+			close(m->data_fd);
 		if (m->link_fd >= 0)
 			close(m->link_fd);
 		default_signals_for_child();
@@ -566,10 +605,15 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 	rc = ipc_recv(st[0], &msg, -1, &session_stop_requested, &error);
 	close(st[0]);
 	if (rc > 0 && msg.type == IPC_OPENED) {
-		/* the transaction process has its end; ours would keep the
-		 * network process from seeing it close */
+		/* the transaction process has its end (or the client's
+		 * socket); ours would keep the other side from seeing it
+		 * close */
 		close(m->data_fd);
 		m->data_fd = -1;
+		if (m->client_fd >= 0) {
+			privsep_monitor_close_client(m);
+			m->direct = true;
+		}
 		rc = 0;
 		goto out;
 	}

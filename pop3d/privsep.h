@@ -62,6 +62,11 @@ enum privsep_verdict privsep_sasl_step(struct session *s, const char *line);
 enum privsep_verdict privsep_sasl_cancel(struct session *s,
 					 const char *reason);
 
+/* STLS: from now on the stream is TLS, which only this process can
+ * speak; the monitor stops keeping the client's socket for a transaction
+ * process.  PRIVSEP_REFUSED (go on) or PRIVSEP_END. */
+enum privsep_verdict privsep_tls_begins(struct session *s);
+
 /* Is mech among the mechanisms offered now (TLS decides the -PLUS ones)?
  * And the list for CAPA and AUTH with no argument. */
 bool privsep_sasl_offered(struct session *s, const char *mech);
@@ -75,6 +80,8 @@ void privsep_sasl_list(struct session *s, char *buf, size_t size);
  * (m->trans_signal): the session ends as if it had been one process. */
 int privsep_start_transaction(struct monitor *m, char *text, size_t size);
 
+/* Let go of the client's socket: TLS runs, or it is handed over. */
+void privsep_monitor_close_client(struct monitor *m);
 /* The monitor's log prefix, after CLIENT changed the address. */
 void privsep_monitor_log_prefix(struct monitor *m);
 /* Does the monitor wait for a CLIENT message first (PROXY v2)? */
@@ -107,6 +114,8 @@ struct transaction_start {
 	size_t transcript_len;
 	const char *input;              /* commands sent ahead (pipelining) */
 	size_t input_len;
+	const char *output;             /* replies the network process held */
+	size_t output_len;
 	pid_t session_pid;              /* the monitor's: names the session */
 	struct timespec started;        /* when the connection came */
 	/* the identity to switch to, NULL: keep the process's */

@@ -40,7 +40,7 @@ send_or_end(struct session *s, enum ipc_type type, unsigned n,
 static enum privsep_verdict
 send_handover(struct session *s)
 {
-	struct ipc_field f[2] = { { NULL, 0 }, { NULL, 0 } };
+	struct ipc_field f[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
 
 	f[0].data = telemetry_pending(s->telemetry, &f[0].len);
 	if (f[0].data != NULL && f[0].len > IPC_FIELD_MAX)
@@ -49,9 +49,15 @@ send_handover(struct session *s)
 		f[1].data = s->inbuf + s->in_off;
 		f[1].len = s->in_len - s->in_off;
 	}
-	if (f[0].data == NULL && f[1].data == NULL)
+	/* replies not yet sent, for a transaction process that gets the
+	 * client's socket itself (request() keeps them under the limit) */
+	if (!session_tls_active(s) && s->out_len > 0) {
+		f[2].data = s->outbuf;
+		f[2].len = s->out_len;
+	}
+	if (f[0].data == NULL && f[1].data == NULL && f[2].data == NULL)
 		return PRIVSEP_REFUSED;
-	return send_or_end(s, IPC_HANDOVER, 2, f);
+	return send_or_end(s, IPC_HANDOVER, 3, f);
 }
 
 /* The reply text from the monitor, made safe for one reply line. */
@@ -85,14 +91,24 @@ await_verdict(struct session *s)
 	switch (msg.type) {
 	case IPC_OK:
 		text = ipc_field_str(&msg, 0, 255);
-		if (msg.nfields != 1 || text == NULL)
+		if (msg.nfields < 1 || msg.nfields > 2 || text == NULL)
 			break;
+		if (msg.nfields == 2) {
+			const char *how = ipc_field_str(&msg, 1, 8);
+
+			if (how == NULL || strcmp(how, "direct") != 0)
+				break;
+			s->direct = true;
+		}
 		/* our log lines name the user from now on, as the
 		 * transaction process's do */
 		s->user.name = mu_xstrdup(text);
 		s->logged_in = true;
 		session_set_log_prefix(s);
 		s->handed_over = true;
+		/* the transaction process sends the replies we held */
+		if (s->direct)
+			s->out_len = 0;
 		/* the input read ahead went with the request */
 		explicit_bzero(s->inbuf, sizeof s->inbuf);
 		s->in_off = s->in_len = 0;
@@ -131,18 +147,33 @@ request(struct session *s, enum ipc_type type, unsigned n,
 {
 	enum privsep_verdict v;
 
-	/* Replies still buffered stay so (the monitor is not the client:
-	 * the flush comes when we wait for the client, or with the first
-	 * output of the transaction process -- one write for a burst).
-	 * A cancel cannot log anyone in: nothing to hand over. */
-	if (type != IPC_SASL_CANCEL && send_handover(s) == PRIVSEP_END)
-		return PRIVSEP_END;
+	/* Replies still buffered stay so: the monitor is not the client.
+	 * Through TLS they leave with the transaction process's first
+	 * output through the relay; on a plain connection, which a login
+	 * hands over as it is, they go with the handover, to lead the
+	 * transaction process's first write (one write for a burst).  A
+	 * cancel cannot log anyone in: nothing to hand over. */
+	if (type != IPC_SASL_CANCEL) {
+		if (!session_tls_active(s) && s->out_len > IPC_FIELD_MAX &&
+		    reply_flush(s) < 0) {
+			session_end_set(s, SESSION_END_ERROR);
+			return PRIVSEP_END;
+		}
+		if (send_handover(s) == PRIVSEP_END)
+			return PRIVSEP_END;
+	}
 	v = send_or_end(s, type, n, f);
 	if (v == PRIVSEP_END)
 		return v;
 	v = await_verdict(s);
 	ipc_msg_wipe(&msg);
 	return v;
+}
+
+enum privsep_verdict
+privsep_tls_begins(struct session *s)
+{
+	return send_or_end(s, IPC_TLS, 0, NULL);
 }
 
 static struct ipc_field

@@ -598,11 +598,15 @@ session_run(const struct mu_config *cfg, const struct session_conn *conn)
 		session_loop(s);
 		/* logged in: the transaction process serves the session,
 		 * through us */
-		if (s->handed_over)
+		if (s->handed_over && !s->direct)
 			privsep_relay(s);
 	} else {
 		session_end_set(s, SESSION_END_TLS);
 	}
+	/* handed over directly: the connection is the transaction
+	 * process's, its file status flags included */
+	if (s->direct)
+		goto out_free;
 	(void)reply_flush(s);
 	conn_end(&s->conn);
 end:
@@ -618,6 +622,7 @@ out:
 		(void)fcntl(in_fd, F_SETFL, in_flags);
 	if (out_flags >= 0)
 		(void)fcntl(out_fd, F_SETFL, out_flags);
+out_free:
 	session_free(s);
 	return status;
 }
@@ -628,6 +633,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 			const struct timespec *started,
 			struct auth_user *user, struct telemetry *telemetry,
 			const char *input, size_t input_len,
+			const char *output, size_t output_len,
 			const char *sasl_mechanisms,
 			void (*report)(void *ctx, const char *refusal),
 			void *ctx)
@@ -654,6 +660,12 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 		goto out;
 	}
 	conn_init(&s->conn, fd, fd);
+	/* the network process's replies to what came before the login
+	 * lead ours, in the same write */
+	if (output != NULL && output_len <= s->out_cap) {
+		memcpy(s->outbuf, output, output_len);
+		s->out_len = output_len;
+	}
 	/* the reply stays in the buffer until we know which it is: a
 	 * refusal goes to the client through the network process, which
 	 * stays in AUTHORIZATION */

@@ -112,6 +112,9 @@ struct session {
 	int monitor_fd, data_fd;
 	char sasl_mechanisms[SESSION_SASL_MECHS_MAX];
 	bool handed_over;
+	/* ... and the client's socket with it: this process leaves the
+	 * connection alone from then on (a plain connection) */
+	bool direct;
 	/* the monitor turned the client away instead of its HELLO: the
 	 * reply text (after "-ERR ") */
 	char refusal[SESSION_LAST_REPLY_MAX * 2];
@@ -140,12 +143,14 @@ struct session {
  * pipes).  Returns the process exit status. */
 int session_run(const struct mu_config *cfg, const struct session_conn *conn);
 
-/* The transaction process (privsep.h): log user in on fd, the plain
- * POP3 stream from the network process, and serve the session.  report
+/* The transaction process (privsep.h): log user in on fd -- the client's
+ * socket on a plain connection, else the plain POP3 stream from the
+ * network process -- and serve the session.  report
  * is called once: refusal NULL when the maildrop is open (then the
  * session is served), else the reply text of the refusal (then nothing
  * is sent and the function returns).  input: commands the client sent
- * after the login command, served first; started: when the connection
+ * after the login command, served first; output: replies the network
+ * process had not sent, which go first; started: when the connection
  * came (for the summary line); sasl_mechanisms: what CAPA lists.  Takes
  * telemetry and *user. */
 int session_run_transaction(const struct mu_config *cfg, int fd,
@@ -153,6 +158,7 @@ int session_run_transaction(const struct mu_config *cfg, int fd,
 			    const struct timespec *started,
 			    struct auth_user *user, struct telemetry *telemetry,
 			    const char *input, size_t input_len,
+			    const char *output, size_t output_len,
 			    const char *sasl_mechanisms,
 			    void (*report)(void *ctx, const char *refusal),
 			    void *ctx);

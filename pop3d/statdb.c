@@ -22,8 +22,9 @@
 #define STATDB_LOCK_STEP_MS 5
 
 struct statdb {
-	GDBM_FILE dbf;
-	int fd;
+	GDBM_FILE dbf;          /* NULL: the file is still empty */
+	bool writer;            /* dbf was opened for writing */
+	int fd;                 /* ours, holding the flock */
 	char *path;
 };
 
@@ -208,49 +209,105 @@ open_locked(const char *path, int *fd_r, const char **error_r)
 	return -1;
 }
 
+/* GDBM on a copy of our descriptor (gdbm_close closes it; the flock,
+ * shared by both, stays with ours).  NULL with gdbm_errno. */
+static GDBM_FILE
+gdbm_on(const struct statdb *db, int flags)
+{
+	int fd = fcntl(db->fd, F_DUPFD_CLOEXEC, 0);
+	GDBM_FILE dbf;
+
+	/* GDBM reads its header from where the descriptor stands, and a
+	 * copy shares the offset with every other copy */
+	if (fd < 0)
+		return NULL;
+	if (lseek(fd, 0, SEEK_SET) < 0) {
+		close(fd);
+		return NULL;
+	}
+	/* our own flock serialises access: GDBM need not lock */
+	dbf = gdbm_fd_open(fd, db->path, 0, flags | GDBM_NOLOCK | GDBM_NOMMAP,
+			   NULL);
+	if (dbf == NULL)
+		close(fd);
+	return dbf;
+}
+
+/* Read-only until the first write: GDBM syncs a file opened for writing
+ * to disk when it closes it, and most logins only read (a success with no
+ * failures to clear, login_delay off).  An empty file has no GDBM header
+ * yet: nothing to read. */
+static int
+open_reader(struct statdb *db, const char **error_r)
+{
+	struct stat st;
+
+	if (fstat(db->fd, &st) < 0) {
+		*error_r = error_fmt("cannot open stat_file %s: %s", db->path,
+				     strerror(errno));
+		return -1;
+	}
+	if (st.st_size == 0)
+		return 0;
+	db->dbf = gdbm_on(db, GDBM_READER);
+	if (db->dbf != NULL)
+		return 0;
+	gdbm_error err = gdbm_errno;
+	if (gdbm_check_syserr(err)) {
+		*error_r = error_fmt("cannot open stat_file %s: %s", db->path,
+				     gdbm_strerror(err));
+		return -1;
+	}
+	/* Not a GDBM file we can read: soft state, start afresh.  Moved
+	 * aside, never truncated, in case it is something precious that
+	 * got there by mistake. */
+	char *aside = mu_xasprintf("%s.corrupt", db->path);
+	int moved = rename(db->path, aside);
+	mu_log(MU_LOG_ERR, "stat_file %s: %s; %s", db->path, gdbm_strerror(err),
+	       moved == 0 ? "moved aside, starting a new one" : strerror(errno));
+	free(aside);
+	close(db->fd);
+	db->fd = -1;
+	if (moved < 0) {
+		*error_r = error_fmt("stat_file %s is unreadable", db->path);
+		return -1;
+	}
+	return open_locked(db->path, &db->fd, error_r);
+}
+
+static int
+become_writer(struct statdb *db, const char **error_r)
+{
+	if (db->writer)
+		return 0;
+	if (db->dbf != NULL)
+		(void)gdbm_close(db->dbf);
+	db->dbf = gdbm_on(db, GDBM_WRCREAT);
+	if (db->dbf == NULL) {
+		*error_r = error_fmt("cannot open stat_file %s for writing: %s",
+				     db->path, gdbm_strerror(gdbm_errno));
+		return -1;
+	}
+	db->writer = true;
+	return 0;
+}
+
 int
 statdb_open(const char *path, struct statdb **db_r, const char **error_r)
 {
-	GDBM_FILE dbf = NULL;
-	int fd;
-
-	if (check_directory(path, error_r) < 0 ||
-	    open_locked(path, &fd, error_r) < 0)
-		return -1;
-	for (int attempt = 0; attempt < 2 && dbf == NULL; attempt++) {
-		/* our own flock serialises access: GDBM need not lock */
-		dbf = gdbm_fd_open(fd, path, 0, GDBM_WRCREAT | GDBM_NOLOCK |
-				   GDBM_NOMMAP, NULL);
-		if (dbf != NULL)
-			break;
-		gdbm_error err = gdbm_errno;
-		if (attempt > 0 || gdbm_check_syserr(err)) {
-			*error_r = error_fmt("cannot open stat_file %s: %s", path,
-					     gdbm_strerror(err));
-			close(fd);
-			return -1;
-		}
-		/* Not a GDBM file we can read: soft state, start afresh.
-		 * Moved aside, never truncated, in case it is something
-		 * precious that got there by mistake. */
-		char *aside = mu_xasprintf("%s.corrupt", path);
-		int moved = rename(path, aside);
-		mu_log(MU_LOG_ERR, "stat_file %s: %s; %s", path,
-		       gdbm_strerror(err), moved == 0 ?
-		       "moved aside, starting a new one" : strerror(errno));
-		free(aside);
-		close(fd);
-		if (moved < 0) {
-			*error_r = error_fmt("stat_file %s is unreadable", path);
-			return -1;
-		}
-		if (open_locked(path, &fd, error_r) < 0)
-			return -1;
-	}
 	struct statdb *db = mu_xcalloc(1, sizeof *db);
-	db->dbf = dbf;
-	db->fd = fd;
+
+	db->fd = -1;
 	db->path = mu_xstrdup(path);
+	if (check_directory(path, error_r) < 0 ||
+	    open_locked(path, &db->fd, error_r) < 0 ||
+	    open_reader(db, error_r) < 0) {
+		if (db->fd >= 0)
+			close(db->fd);
+		free(db->path);
+		free(db);
+		return -1;
+	}
 	*db_r = db;
 	return 0;
 }
@@ -262,12 +319,13 @@ statdb_close(struct statdb *db, const char **error_r)
 
 	if (db == NULL)
 		return 0;
-	if (gdbm_close(db->dbf) != 0) {
+	/* a writer's changes go to disk here */
+	if (db->dbf != NULL && gdbm_close(db->dbf) != 0) {
 		*error_r = error_fmt("cannot close stat_file %s: %s", db->path,
 				     gdbm_strerror(gdbm_errno));
 		rc = -1;
 	}
-	/* gdbm_close closed db->fd too, and with it went our flock */
+	close(db->fd);          /* and with it goes our flock */
 	free(db->path);
 	free(db);
 	return rc;
@@ -284,8 +342,11 @@ int
 statdb_fetch(struct statdb *db, const char *key, char *buf, size_t size,
 	     const char **error_r)
 {
-	datum v = gdbm_fetch(db->dbf, key_of(key));
+	datum v;
 
+	if (db->dbf == NULL)
+		return 0;
+	v = gdbm_fetch(db->dbf, key_of(key));
 	if (v.dptr == NULL) {
 		if (gdbm_last_errno(db->dbf) == GDBM_ITEM_NOT_FOUND)
 			return 0;
@@ -306,6 +367,8 @@ statdb_store(struct statdb *db, const char *key, const char *value,
 {
 	datum v = { (char *)value, (int)strlen(value) };
 
+	if (become_writer(db, error_r) < 0)
+		return -1;
 	if (gdbm_store(db->dbf, key_of(key), v, GDBM_REPLACE) != 0) {
 		*error_r = error_fmt("cannot write stat_file %s: %s", db->path,
 				     gdbm_db_strerror(db->dbf));
@@ -317,6 +380,10 @@ statdb_store(struct statdb *db, const char *key, const char *value,
 int
 statdb_delete(struct statdb *db, const char *key, const char **error_r)
 {
+	if (db->dbf == NULL || !gdbm_exists(db->dbf, key_of(key)))
+		return 0;
+	if (become_writer(db, error_r) < 0)
+		return -1;
 	if (gdbm_delete(db->dbf, key_of(key)) == 0 ||
 	    gdbm_last_errno(db->dbf) == GDBM_ITEM_NOT_FOUND)
 		return 0;
@@ -332,8 +399,12 @@ statdb_prune(struct statdb *db, const char *prefix,
 {
 	size_t plen = strlen(prefix), ndoomed = 0;
 	char **doomed = NULL;
-	datum key = gdbm_firstkey(db->dbf);
+	datum key;
 	int rc = 0;
+
+	if (db->dbf == NULL)
+		return 0;
+	key = gdbm_firstkey(db->dbf);
 
 	/* collect first: GDBM's iteration does not survive deletions */
 	while (key.dptr != NULL) {

@@ -26,7 +26,8 @@ struct statdb;
 
 /* 0, or -1 with *error_r (a static buffer, valid until the next call). */
 int statdb_open(const char *path, struct statdb **db_r, const char **error_r);
-/* Flush, unlock and close.  0, or -1 with *error_r. */
+/* Flush (only when something was written: until then the file is open
+ * read-only, and closing it costs no disk write), unlock and close.  0, or -1 with *error_r. */
 int statdb_close(struct statdb *db, const char **error_r);
 
 /* 1 found (value NUL-terminated in buf), 0 absent, -1 error. */

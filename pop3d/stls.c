@@ -3,6 +3,7 @@
 
 #include "libmu/log.h"
 #include "pop3d/cmd.h"
+#include "pop3d/privsep.h"
 #include "pop3d/reply.h"
 #include "pop3d/tls.h"
 
@@ -20,6 +21,8 @@ cmd_stls(struct session *s, int argc, char **argv)
 	reply_ok(s, "Begin TLS negotiation");
 	/* the +OK goes out in clear, alone; the handshake follows its CRLF */
 	if (reply_flush(s) < 0)
+		return -1;
+	if (privsep_tls_begins(s) == PRIVSEP_END)
 		return -1;
 	/* RFC 2595 section 4: what the client said before TLS is
 	 * forgotten, a USER name included */

@@ -87,6 +87,7 @@ transaction_run(const struct transaction_start *ts)
 		_exit(1);
 	exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
 				     ts->client_port, &ts->started, &user, t,
-				     ts->input, ts->input_len, ts->sasl_mechanisms,
+				     ts->input, ts->input_len, ts->output,
+				     ts->output_len, ts->sasl_mechanisms,
 				     report, &r));
 }
