@@ -34,6 +34,7 @@
 #include "pop3d/limits.h"
 #include "pop3d/listenerlink.h"
 #include "pop3d/net.h"
+#include "pop3d/privsep.h"
 #include "pop3d/sdlisten.h"
 #include "pop3d/session.h"
 #include "pop3d/tls.h"
@@ -365,7 +366,7 @@ child_run(struct daemon *d, int fd, const struct session_conn *conn)
 		close(fd);
 	c.in_fd = 0;
 	c.out_fd = 1;
-	exit(session_run(d->cfg, &c));
+	privsep_exit(session_run(d->cfg, &c));
 }
 
 /* Answer a connection that gets no session, without ever waiting for

@@ -268,6 +268,14 @@ wait_children(struct monitor *m)
 	}
 }
 
+void
+privsep_exit(int status)
+{
+	fflush(NULL);
+	mu_log_close();
+	_exit(status);
+}
+
 static void __attribute__((noreturn))
 monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 	     int data_fd, pid_t net_pid)
@@ -342,8 +350,7 @@ monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
 		_exit(128 + sig);
 	}
 	free(m);
-	mu_log_close();
-	exit(status);
+	privsep_exit(status);
 }
 
 /* ---------------------------------------------------------------- the split */

@@ -27,6 +27,12 @@ struct identity;
  * session cannot go on. */
 int privsep_split(struct session *s, const struct session_conn *conn);
 
+/* End a process of a session: stdio flushed, then _exit().  exit()
+ * would run the libraries' destructors (GnuTLS's global deinit among
+ * them), whose writes only copy pages shared with the listener before the
+ * process is gone anyway. */
+void privsep_exit(int status) __attribute__((noreturn));
+
 /* ---- the network process (privsep_net.c) ---- */
 
 enum privsep_verdict {

@@ -85,7 +85,7 @@ transaction_run(const struct transaction_start *ts)
 	 * the switch, so set after it) */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
 		_exit(1);
-	exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
+	privsep_exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
 				     ts->client_port, &ts->started, &user, t,
 				     ts->input, ts->input_len, ts->output,
 				     ts->output_len, ts->sasl_mechanisms,
