@@ -28,9 +28,11 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/access.h"
+#include "pop3d/adopt.h"
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
 #include "pop3d/fdlimit.h"
+#include "pop3d/ipc.h"
 #include "pop3d/limits.h"
 #include "pop3d/listenerlink.h"
 #include "pop3d/net.h"
@@ -87,6 +89,11 @@ struct child {
 	 * the proxy's, which counts against nobody) */
 	bool address_known;
 	bool logged_in;
+	/* a monitor whose session we adopted (adopt.h): it ends by itself
+	 * and no longer counts; an adopted transaction process, with what
+	 * a repair of its mailbox needs */
+	bool handed_over;
+	struct adopted *adopted;
 };
 
 struct daemon {
@@ -103,6 +110,10 @@ struct daemon {
 	sigset_t wait_mask;             /* the mask while waiting in ppoll */
 	sigset_t child_mask;            /* the mask a session starts with */
 };
+
+/* Room in the table for each session's monitor and, for a moment, the
+ * transaction process it hands over to us (adopt.h) */
+#define CHILDREN_CAPACITY(d) (2 * (d)->max_children)
 
 /* "[client 192.0.2.1 port 40000]": the prefix session lines have too, so
  * one fail2ban regex reads both (session.c, session_set_log_prefix). */
@@ -282,6 +293,9 @@ daemon_unlisten(struct daemon *d)
 
 /* ---- children ---- */
 
+static void start_repair(struct daemon *d, const struct child *c);
+static void child_setup(void *ctx);
+
 static struct child *
 children_find(struct daemon *d, pid_t pid)
 {
@@ -315,7 +329,24 @@ child_forget(struct daemon *d, struct child *c)
 {
 	if (c->link_fd >= 0)
 		close(c->link_fd);
+	if (c->adopted != NULL) {
+		adopted_free(c->adopted);
+		free(c->adopted);
+	}
 	*c = d->children[--d->nchildren];
+}
+
+/* Sessions, each counted once: a monitor that handed its session to us
+ * is on its way out. */
+static size_t
+sessions_running(const struct daemon *d)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->nchildren; i++)
+		if (!d->children[i].handed_over)
+			n++;
+	return n;
 }
 
 static void
@@ -328,8 +359,12 @@ children_reap(struct daemon *d)
 		struct child *c = children_find(d, pid);
 
 		if (c == NULL)
-			continue;
+			continue;       /* a repair (repair.c) */
 		child_log_end(c, status);
+		/* what a monitor would do for a transaction process it saw
+		 * die: finish an interrupted commit now */
+		if (c->adopted != NULL && WIFSIGNALED(status))
+			start_repair(d, c);
 		child_forget(d, c);
 	}
 }
@@ -341,10 +376,30 @@ children_signal(struct daemon *d, int sig)
 		(void)kill(d->children[i].pid, sig);
 }
 
+/* An adopted transaction process was killed: check its mailbox as the
+ * user, in a child of ours that nobody waits for (repair.c logs). */
 static void
-child_run(struct daemon *d, int fd, const struct session_conn *conn)
+start_repair(struct daemon *d, const struct child *c)
 {
-	struct session_conn c = *conn;
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		mu_log(MU_LOG_ERR, "mailbox repair: fork: %s", strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		child_setup(d);
+		privsep_repair_child(d->cfg, &c->adopted->user);
+	}
+}
+
+/* In a child of the listener: drop what is the listener's. */
+static void
+child_setup(void *ctx)
+{
+	struct daemon *d = ctx;
 
 	/* the other sessions' links are the listener's, never ours */
 	for (size_t i = 0; i < d->nchildren; i++)
@@ -357,6 +412,14 @@ child_run(struct daemon *d, int fd, const struct session_conn *conn)
 		signal(handled_signals[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &d->child_mask, NULL);
 	daemon_unlisten(d);
+}
+
+static void
+child_run(struct daemon *d, int fd, const struct session_conn *conn)
+{
+	struct session_conn c = *conn;
+
+	child_setup(d);
 	if (dup2(fd, 0) < 0 || dup2(fd, 1) < 0) {
 		mu_log(MU_LOG_ERR, "[client %s port %u] dup2: %s", c.client,
 		       c.client_port, strerror(errno));
@@ -469,10 +532,11 @@ accept_one(struct daemon *d, const struct listener *l)
 		return;
 	}
 	children_reap(d);       /* count only sessions still alive */
-	if (d->nchildren >= d->max_children) {
+	if (sessions_running(d) >= d->max_children ||
+	    d->nchildren >= CHILDREN_CAPACITY(d)) {
 		refuse(d, fd, l, "[SYS/TEMP]", "too many connections");
 		mu_log(MU_LOG_NOTICE, "%s refused: %zu sessions running "
-		       "(the limit)", label, d->nchildren);
+		       "(the limit)", label, sessions_running(d));
 		return;
 	}
 	if (!conn.proxy_v2 && prelogin_full(d, conn.client)) {
@@ -519,6 +583,8 @@ accept_one(struct daemon *d, const struct listener *l)
 	c->link_fd = link[0];
 	c->address_known = !conn.proxy_v2;
 	c->logged_in = false;
+	c->handed_over = false;
+	c->adopted = NULL;
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	mu_log(MU_LOG_DEBUG, "%s session %ld started%s", label, (long)pid,
 	       l->implicit_tls ? " (implicit TLS)" : "");
@@ -528,12 +594,61 @@ accept_one(struct daemon *d, const struct listener *l)
  * read a PROXY v2 header and asks whether its client, known only now,
  * may go on -- the address ACL and prelogin_per_addr, which a direct
  * connection met at accept. */
+/* A monitor hands its logged-in session over (adopt.h): start the
+ * transaction process, and keep it in the table in the monitor's stead. */
+static void
+child_adopt(struct daemon *d, struct child *c)
+{
+	static struct ipc_msg msg;
+	struct adopted *a = mu_xcalloc(1, sizeof *a);
+	const char *error;
+	unsigned nfds = 0;
+	int fds[IPC_MAX_FDS];
+	struct child *t;
+	pid_t pid;
+
+	/* it is there: poll() said so */
+	if (ipc_recv_fds(c->link_fd, &msg, fds, IPC_MAX_FDS, &nfds, 100, NULL,
+			 &error) <= 0 || nfds != 2 || msg.type != IPC_ADOPT ||
+	    d->nchildren >= CHILDREN_CAPACITY(d)) {
+		mu_log(MU_LOG_ERR, "session %ld: bad handover: %s",
+		       (long)c->pid, nfds != 2 ? "descriptors missing" :
+		       "malformed");
+		for (unsigned i = 0; i < nfds; i++)
+			close(fds[i]);
+		ipc_msg_wipe(&msg);
+		free(a);
+		return;
+	}
+	pid = adopt_start(d->cfg, &msg, fds, &c->started, c->pid, child_setup,
+			  d, a);
+	ipc_msg_wipe(&msg);
+	if (pid < 0) {
+		free(a);
+		return;
+	}
+	c->handed_over = true;
+	t = &d->children[d->nchildren++];
+	*t = *c;
+	t->pid = pid;
+	t->link_fd = -1;
+	t->logged_in = true;
+	t->handed_over = false;
+	t->adopted = a;
+}
+
 static void
 child_link_event(struct daemon *d, struct child *c)
 {
 	char address[LISTENER_LINK_ADDR_MAX + 1];
+	unsigned char first;
 	bool admit;
 
+	if (recv(c->link_fd, &first, 1, MSG_PEEK | MSG_DONTWAIT) == 1 &&
+	    first == IPC_ADOPT) {
+		child_adopt(d, c);
+		return;
+	}
 	switch (listener_link_read(c->link_fd, address, sizeof address)) {
 	case LINK_NONE:
 		return;
@@ -824,8 +939,9 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	}
 	if (pid_fd >= 0)
 		pid_file_write(pid_fd, pid_file);
-	d.children = mu_xcalloc(d.max_children, sizeof *d.children);
-	d.pfd = mu_xcalloc(MAX_LISTENERS + d.max_children, sizeof *d.pfd);
+	d.children = mu_xcalloc(CHILDREN_CAPACITY(&d), sizeof *d.children);
+	d.pfd = mu_xcalloc(MAX_LISTENERS + CHILDREN_CAPACITY(&d),
+			   sizeof *d.pfd);
 	log_listening(&d);
 
 	sigemptyset(&blocked);

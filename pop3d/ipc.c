@@ -19,7 +19,7 @@ static const char *const type_names[] = {
 	[IPC_APOP] = "APOP", [IPC_SASL_START] = "SASL_START",
 	[IPC_SASL_STEP] = "SASL_STEP", [IPC_SASL_CANCEL] = "SASL_CANCEL",
 	[IPC_HANDOVER] = "HANDOVER", [IPC_TLS] = "TLS",
-	[IPC_OPENED] = "OPENED",
+	[IPC_OPENED] = "OPENED", [IPC_ADOPT] = "ADOPT",
 };
 
 const char *
@@ -60,11 +60,27 @@ int
 ipc_send(int fd, enum ipc_type type, unsigned nfields,
 	 const struct ipc_field *fields, const char **error_r)
 {
+	return ipc_send_fds(fd, type, nfields, fields, NULL, 0, error_r);
+}
+
+int
+ipc_send_fds(int fd, enum ipc_type type, unsigned nfields,
+	     const struct ipc_field *fields, const int *fds, unsigned nfds,
+	     const char **error_r)
+{
 	unsigned char head[2], lens[IPC_MAX_FIELDS][4];
 	struct iovec iov[1 + 2 * IPC_MAX_FIELDS];
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(IPC_MAX_FDS * sizeof(int))];
+	} control;
 	struct msghdr mh;
 	int niov = 0;
 
+	if (nfds > IPC_MAX_FDS) {
+		*error_r = "too many descriptors";
+		return -1;
+	}
 	if (nfields > IPC_MAX_FIELDS) {
 		*error_r = "too many fields";
 		return -1;
@@ -87,6 +103,18 @@ ipc_send(int fd, enum ipc_type type, unsigned nfields,
 	memset(&mh, 0, sizeof mh);
 	mh.msg_iov = iov;
 	mh.msg_iovlen = (size_t)niov;
+	if (nfds > 0) {
+		struct cmsghdr *cm;
+
+		memset(&control, 0, sizeof control);
+		mh.msg_control = control.buf;
+		mh.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, nfds * sizeof(int));
+	}
 	for (;;) {
 		/* MSG_NOSIGNAL: a vanished peer is EPIPE, not SIGPIPE */
 		if (sendmsg(fd, &mh, MSG_NOSIGNAL) >= 0)
@@ -170,6 +198,50 @@ int
 ipc_recv(int fd, struct ipc_msg *msg, int timeout_ms,
 	 const volatile sig_atomic_t *stop, const char **error_r)
 {
+	return ipc_recv_fds(fd, msg, NULL, 0, NULL, timeout_ms, stop,
+			    error_r);
+}
+
+/* The descriptors a message carried: up to max into fds (*nfds_r), the
+ * rest closed -- nobody may leave us holding what we did not ask for. */
+static void
+take_fds(struct msghdr *mh, int *fds, unsigned max, unsigned *nfds_r)
+{
+	unsigned n = 0;
+
+	for (struct cmsghdr *cm = CMSG_FIRSTHDR(mh); cm != NULL;
+	     cm = CMSG_NXTHDR(mh, cm)) {
+		size_t count;
+		int *data;
+
+		if (cm->cmsg_level != SOL_SOCKET ||
+		    cm->cmsg_type != SCM_RIGHTS)
+			continue;
+		count = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		data = (int *)(void *)CMSG_DATA(cm);
+		for (size_t i = 0; i < count; i++) {
+			int one;
+
+			memcpy(&one, data + i, sizeof one);
+			if (fds != NULL && n < max)
+				fds[n++] = one;
+			else
+				close(one);
+		}
+	}
+	if (nfds_r != NULL)
+		*nfds_r = n;
+}
+
+int
+ipc_recv_fds(int fd, struct ipc_msg *msg, int *fds, unsigned max_fds,
+	     unsigned *nfds_r, int timeout_ms,
+	     const volatile sig_atomic_t *stop, const char **error_r)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(IPC_MAX_FDS * sizeof(int))];
+	} control;
 	/* one octet more than the largest message, to see a longer one */
 	static unsigned char raw[IPC_MSG_MAX + 1];
 	struct timespec start, now;
@@ -212,8 +284,14 @@ ipc_recv(int fd, struct ipc_msg *msg, int timeout_ms,
 		memset(&mh, 0, sizeof mh);
 		mh.msg_iov = &iov;
 		mh.msg_iovlen = 1;
-		n = recvmsg(fd, &mh, MSG_DONTWAIT);
-		if (n >= 0 && (mh.msg_flags & MSG_TRUNC)) {
+		mh.msg_control = control.buf;
+		mh.msg_controllen = sizeof control.buf;
+		if (nfds_r != NULL)
+			*nfds_r = 0;
+		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+		if (n >= 0)
+			take_fds(&mh, fds, max_fds, nfds_r);
+		if (n >= 0 && (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
 			explicit_bzero(raw, sizeof raw);
 			*error_r = "message too long";
 			return -1;

@@ -37,10 +37,15 @@ enum ipc_type {
 	IPC_TLS,                /* STLS: the stream is TLS from now on */
 	/* transaction -> monitor */
 	IPC_OPENED,             /* the maildrop is open */
-	IPC_TYPE_MAX = IPC_OPENED,
+	/* monitor -> listener (adopt.h), with the client's socket and the
+	 * transaction process's status socket */
+	IPC_ADOPT,              /* the user, transcript, input, output */
+	IPC_TYPE_MAX = IPC_ADOPT,
 };
 
 #define IPC_MAX_FIELDS 4
+/* descriptors one message may carry (IPC_ADOPT: two) */
+#define IPC_MAX_FDS 2
 /* Big enough for a SASL response line (POP3_SASL_LINE_MAX) and the
  * telemetry records kept before login */
 #define IPC_FIELD_MAX 20480    /* > POP3_TELEMETRY_PRELOGIN_MAX */
@@ -67,6 +72,11 @@ int ipc_socketpair(int fds[2], const char **error_r);
 int ipc_send(int fd, enum ipc_type type, unsigned nfields,
 	     const struct ipc_field *fields, const char **error_r);
 
+/* The same, with descriptors (SCM_RIGHTS), at most IPC_MAX_FDS. */
+int ipc_send_fds(int fd, enum ipc_type type, unsigned nfields,
+		 const struct ipc_field *fields, const int *fds, unsigned nfds,
+		 const char **error_r);
+
 /* Convenience: fields given as NUL-terminated strings (NULL: absent). */
 int ipc_send_strs(int fd, enum ipc_type type, unsigned nfields,
 		  const char *const *strs, const char **error_r);
@@ -77,6 +87,13 @@ int ipc_send_strs(int fd, enum ipc_type type, unsigned nfields,
  * The arena may hold a password: call ipc_msg_wipe() when done. */
 int ipc_recv(int fd, struct ipc_msg *msg, int timeout_ms,
 	     const volatile sig_atomic_t *stop, const char **error_r);
+
+/* The same, keeping up to max_fds descriptors the message carried in fds
+ * (*nfds_r of them, close-on-exec; more are closed).  On a framing error
+ * the caller still owns, and must close, what *nfds_r counts. */
+int ipc_recv_fds(int fd, struct ipc_msg *msg, int *fds, unsigned max_fds,
+		 unsigned *nfds_r, int timeout_ms,
+		 const volatile sig_atomic_t *stop, const char **error_r);
 
 /* Field i as a string of at most max octets without NUL: the string, or
  * NULL (absent, too long, or holding a NUL). */

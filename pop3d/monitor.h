@@ -105,6 +105,7 @@ struct monitor {
 	/* after a good login, while the transaction process runs */
 	bool logged_in;
 	bool direct;                    /* the client's socket went with it */
+	bool adopted;                   /* the listener started it (adopt.h) */
 	pid_t trans_pid;
 	int trans_signal;               /* it was killed by this signal */
 	struct auth_user session_user;

@@ -21,6 +21,7 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
+#include "pop3d/adopt.h"
 #include "pop3d/identity.h"
 #include "pop3d/ipc.h"
 #include "pop3d/limits.h"
@@ -507,7 +508,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 	struct identity id, *use = NULL;
 	gid_t saved[NGROUPS_MAX];
 	int nsaved = -1, st[2], rc;
-	bool groups_set = false, looked_up = false;
+	bool groups_set = false, looked_up = false, adopted = false;
 	const char *error = "unknown error";
 	pid_t pid;
 	char q[64];
@@ -564,15 +565,31 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		mu_log(MU_LOG_ERR, "socketpair: %s", error);
 		goto out;
 	}
-	fflush(NULL);
-	pid = fork();
+	if (adopt_possible(m, u)) {
+		/* the listener starts it (adopt.h) */
+		char mechs[SASL_MECHLIST_MAX];
+
+		sasl_list_after_login(m, mechs, sizeof mechs);
+		if (adopt_request(m, u, st[1], mechs, &error) < 0) {
+			mu_log(MU_LOG_ERR, "handing the session to the "
+			       "listener: %s", error);
+			close(st[0]);
+			close(st[1]);
+			goto out;
+		}
+		adopted = true;
+		pid = 0;
+	} else {
+		fflush(NULL);
+		pid = fork();
+	}
 	if (pid < 0) {
 		mu_log(MU_LOG_ERR, "fork: %s", strerror(errno));
 		close(st[0]);
 		close(st[1]);
 		goto out;
 	}
-	if (pid == 0) {
+	if (pid == 0 && !adopted) {
 		char mechs[SASL_MECHLIST_MAX];
 		struct transaction_start ts = {
 			.cfg = m->cfg,
@@ -593,7 +610,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.session_pid = getppid(),
 			.started = m->started,
 			.identity = use,
-			.groups_set = groups_set,
+			.groups = groups_set ? IDENTITY_GROUPS_KEEP :
+				IDENTITY_GROUPS_ONE,
 			.sasl_mechanisms = mechs,
 		};
 
@@ -608,7 +626,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		transaction_run(&ts);
 	}
 	close(st[1]);
-	m->trans_pid = pid;
+	m->trans_pid = pid;     /* 0 when adopted: not ours to wait for */
 	rc = ipc_recv(st[0], &msg, -1, &session_stop_requested, &error);
 	close(st[0]);
 	if (rc > 0 && msg.type == IPC_OPENED) {
@@ -621,6 +639,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			privsep_monitor_close_client(m);
 			m->direct = true;
 		}
+		m->adopted = adopted;
 		rc = 0;
 		goto out;
 	}
@@ -630,6 +649,13 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		copy_text(text, size, t != NULL ? t :
 			  "[SYS/TEMP] cannot open mailbox");
 		rc = 1;
+	} else if (adopted) {
+		/* the listener logs how it ended, and repairs after it */
+		mu_log(MU_LOG_ERR, "the transaction process failed: %s",
+		       rc == 0 ? "it ended without a word" :
+		       rc < 0 ? error : "unexpected message");
+		rc = -1;
+		goto out;
 	} else {
 		int status = 0;
 
@@ -651,7 +677,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		rc = -1;
 		goto out;
 	}
-	(void)waitpid(pid, NULL, 0);   /* it ends after its report */
+	if (!adopted)
+		(void)waitpid(pid, NULL, 0);   /* it ends after its report */
 	m->trans_pid = 0;
 out:
 	if (groups_set && setgroups((size_t)nsaved, saved) < 0)

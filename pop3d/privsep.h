@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "pop3d/identity.h"
 #include "pop3d/session.h"
 
 struct monitor;
@@ -106,6 +107,11 @@ const volatile sig_atomic_t *privsep_stop_flag(void);
  * and close the mailbox as the user, so that a commit it was making is
  * finished now rather than at the next login.  Waits for it; logged. */
 void privsep_repair_mailbox(struct monitor *m);
+/* Its body, in a child that is root: become the user, open and close
+ * the mailbox, log how long it took.  Also run by the listener for a
+ * session it adopted (adopt.h), which does not wait for it. */
+void privsep_repair_child(const struct mu_config *cfg,
+			  const struct auth_user *u) __attribute__((noreturn));
 
 /* ---- the transaction process (transaction.c) ---- */
 
@@ -126,7 +132,10 @@ struct transaction_start {
 	struct timespec started;        /* when the connection came */
 	/* the identity to switch to, NULL: keep the process's */
 	const struct identity *identity;
-	bool groups_set;                /* supplementary groups already set */
+	enum identity_groups groups;    /* how to set the supplementary groups */
+	/* started by the listener (adopt.h), which no monitor waits for:
+	 * no parent-death signal, for the listener is not its monitor */
+	bool adopted;
 	const char *sasl_mechanisms;    /* for CAPA after login (sasl.c) */
 };
 

@@ -30,9 +30,9 @@
 
 /* In the child: become the session's user, as transaction_run does. */
 static int
-become_session_user(const struct monitor *m, const char **error_r)
+become_session_user(const struct mu_config *cfg, const struct auth_user *u,
+		    const char **error_r)
 {
-	const struct auth_user *u = &m->session_user;
 	struct identity id;
 	enum identity_groups groups = IDENTITY_GROUPS_ALL;
 	gid_t spool;
@@ -45,8 +45,8 @@ become_session_user(const struct monitor *m, const char **error_r)
 		id.name = u->name;
 		id.uid = u->uid;
 		id.gid = u->gid;
-	} else if (m->cfg->mail_user[0] != '\0') {
-		rc = identity_lookup(m->cfg->mail_user, &id, error_r);
+	} else if (cfg->mail_user[0] != '\0') {
+		rc = identity_lookup(cfg->mail_user, &id, error_r);
 		if (rc <= 0) {
 			if (rc == 0)
 				*error_r = "mail_user: no such user";
@@ -56,7 +56,7 @@ become_session_user(const struct monitor *m, const char **error_r)
 	} else {
 		return 0;       /* the session ran as root too (warned) */
 	}
-	spool = identity_spool_group(m->cfg->mail_privileged_group, id.gid);
+	spool = identity_spool_group(cfg->mail_privileged_group, id.gid);
 	/* this process ends soon: a looked-up identity is not freed */
 	if (identity_switch_keep_group(&id, groups, spool, error_r) < 0)
 		return -1;
@@ -64,21 +64,22 @@ become_session_user(const struct monitor *m, const char **error_r)
 	return 0;
 }
 
-static void __attribute__((noreturn))
-repair_child(const struct monitor *m)
+void
+privsep_repair_child(const struct mu_config *cfg, const struct auth_user *u)
 {
-	const struct auth_user *u = &m->session_user;
 	const char *template = u->mailbox != NULL ? u->mailbox :
-		m->cfg->mailbox;
+		cfg->mailbox;
 	const char *error = "unknown error";
 	enum mu_mailbox_error code;
 	struct mu_mailbox *mb;
+	struct timespec start, end;
 	char *url;
 
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	/* the tests' kill hook is for the session that died, not for the
 	 * repair of what it left */
 	unsetenv("MU_TEST_KILL_AFTER_WRITES");
-	if (become_session_user(m, &error) < 0) {
+	if (become_session_user(cfg, u, &error) < 0) {
 		mu_log(MU_LOG_ERR, "mailbox repair: cannot become the user: %s",
 		       error);
 		_exit(1);
@@ -89,23 +90,26 @@ repair_child(const struct monitor *m)
 		_exit(1);
 	}
 	if (mu_mailbox_open(&mb, url, MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK |
-			    MU_OPEN_NOCREATE, m->cfg->lock_timeout, &code,
+			    MU_OPEN_NOCREATE, cfg->lock_timeout, &code,
 			    &error) < 0) {
 		mu_log(MU_LOG_ERR, "mailbox repair: %s: %s", url, error);
 		_exit(1);
 	}
 	mu_mailbox_close(mb);
-	_exit(0);
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	mu_log(MU_LOG_NOTICE, "mailbox checked after the session was killed "
+	       "(an interrupted commit is finished) in %lld ms",
+	       (end.tv_sec - start.tv_sec) * 1000LL +
+	       (end.tv_nsec - start.tv_nsec) / 1000000);
+	privsep_exit(0);
 }
 
 void
 privsep_repair_mailbox(struct monitor *m)
 {
-	struct timespec start, end;
 	int status;
 	pid_t pid;
 
-	clock_gettime(CLOCK_MONOTONIC, &start);
 	fflush(NULL);
 	pid = fork();
 	if (pid < 0) {
@@ -113,16 +117,10 @@ privsep_repair_mailbox(struct monitor *m)
 		return;
 	}
 	if (pid == 0)
-		repair_child(m);
+		privsep_repair_child(m->cfg, &m->session_user);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-		mu_log(MU_LOG_NOTICE, "mailbox checked after the session was "
-		       "killed (an interrupted commit is finished) in %lld ms",
-		       (end.tv_sec - start.tv_sec) * 1000LL +
-		       (end.tv_nsec - start.tv_nsec) / 1000000);
-	else
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		mu_log(MU_LOG_ERR, "mailbox repair after the session was "
 		       "killed failed; the next open finishes it");
 }

@@ -641,6 +641,9 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 	struct session *s = mu_xcalloc(1, sizeof *s);
 	int flags = -1, status = 0;
 
+	/* inherited from a monitor's session_run, but not by a process the
+	 * listener started (adopt.h) */
+	catch_stop_signals();
 	s->started = *started;
 	s->cfg = cfg;
 	s->out_cap = conf_output_capacity(cfg);         /* context_max_mem */

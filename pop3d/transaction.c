@@ -66,8 +66,7 @@ transaction_run(const struct transaction_start *ts)
 	telemetry_start(t, user.name);
 
 	if (ts->identity != NULL) {
-		enum identity_groups groups = ts->groups_set ?
-			IDENTITY_GROUPS_KEEP : IDENTITY_GROUPS_ONE;
+		enum identity_groups groups = ts->groups;
 		gid_t spool = identity_spool_group(ts->cfg->mail_privileged_group,
 						  ts->identity->gid);
 
@@ -83,7 +82,8 @@ transaction_run(const struct transaction_start *ts)
 	}
 	/* a monitor killed outright takes the session with it (cleared by
 	 * the switch, so set after it) */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent)
+	if (!ts->adopted &&
+	    (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 		_exit(1);
 	privsep_exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
 				     ts->client_port, &ts->started, &user, t,
