@@ -88,7 +88,10 @@ int
 main(void)
 {
 	const char *top = getenv("top_builddir");
-	char *backends[] = { "popauth", NULL };
+	/* the configuration's strings are writable (mu_config_free frees
+	 * them); this test never frees its configuration */
+	char popauth_name[] = "popauth", pam_name[] = "pam", service[] = "pop3";
+	char *backends[] = { popauth_name, NULL };
 	struct mu_config cfg;
 	struct auth_user u;
 	const char *error;
@@ -106,7 +109,7 @@ main(void)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.auth = backends;
 	cfg.popauth_db = db;
-	cfg.pam_service = "pop3";
+	cfg.pam_service = service;
 	cfg.apop = true;
 
 	/* no database yet: every login fails, none is a temporary failure */
@@ -197,7 +200,7 @@ main(void)
 	r = auth_apop(&cfg, "bob", ts, digest, &u, &error);
 	CHECK(r == AUTH_FAIL, "apop = no: APOP fails: %d", r);
 	cfg.apop = true;
-	char *pam_only[] = { "pam", NULL };
+	char *pam_only[] = { pam_name, NULL };
 	cfg.auth = pam_only;
 	CHECK(!auth_apop_offered(&cfg), "auth = pam: APOP not offered");
 	cfg.auth = backends;

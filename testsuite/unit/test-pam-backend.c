@@ -52,8 +52,12 @@ add_virtual_user(const char *db_path, const char *user, const char *password)
 int
 main(int argc, char **argv)
 {
-	char *pam[] = { "pam", NULL };
-	char *pam_popauth[] = { "pam", "popauth", NULL };
+	/* the configuration's strings are writable (mu_config_free frees
+	 * them); this test never frees its configuration */
+	char pam_name[] = "pam", popauth_name[] = "popauth";
+	char no_service[] = "no-such-service";
+	char *pam[] = { pam_name, NULL };
+	char *pam_popauth[] = { pam_name, popauth_name, NULL };
 	struct mu_config cfg;
 	struct auth_user u;
 	const char *error = NULL;
@@ -137,7 +141,7 @@ main(int argc, char **argv)
 	/* a service without its own file gets PAM's "other" (here: nobody
 	 * passes) */
 	cfg.auth = pam;
-	cfg.pam_service = "no-such-service";
+	cfg.pam_service = no_service;
 	r = auth_password(&cfg, "nobody", "pam-secret", &u, &error);
 	CHECK(r != AUTH_OK, "missing PAM service: %d (%s)", r, error);
 
