@@ -299,7 +299,7 @@ main(void)
 		}
 	}
 	check_refusals(dir);
-	if (failures > 0)
-		printf("%d failure%s\n", failures, failures == 1 ? "" : "s");
-	return failures > 0;
+	if (check_failures > 0)
+		printf("%d failure%s\n", check_failures, check_failures == 1 ? "" : "s");
+	return check_status();
 }

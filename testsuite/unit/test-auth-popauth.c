@@ -14,18 +14,9 @@
 
 #include "util.h"
 #include "pop3d/auth.h"
+#include "testsuite/lib/check.h"
 
-static int failures;
 static char popauth[4096], db[4096], workdir[] = "/tmp/auth-popauth.XXXXXX";
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		printf("FAIL line %d: ", __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
 
 /* Run popauth -f db with these arguments; its exit status. */
 static int
@@ -230,7 +221,7 @@ main(void)
 
 	unlink(db);
 	rmdir(workdir);
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS\n");
-	return failures == 0 ? 0 : 1;
+	return check_status();
 }

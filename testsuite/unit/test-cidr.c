@@ -13,12 +13,7 @@
 #include <sys/un.h>
 
 #include "cidr.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "testsuite/lib/check.h"
 
 /* TEXT parses to FAMILY, the address ADDR (in text) and PREFIX. */
 static void
@@ -331,7 +326,5 @@ main(void)
 	test_list_parse();
 	test_match_text();
 	test_match_sockaddr();
-	if (failures)
-		printf("%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

@@ -19,17 +19,7 @@
 #include "util.h"
 #include "pop3d/auth.h"
 #include "pop3d/userdb.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		printf("FAIL line %d: ", __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
+#include "testsuite/lib/check.h"
 
 /* A popauth user made through the userdb API, for the backend order. */
 static void
@@ -146,7 +136,7 @@ main(int argc, char **argv)
 	CHECK(r != AUTH_OK, "missing PAM service: %d (%s)", r, error);
 
 	free(nobody_home);
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS\n");
-	return failures == 0 ? 0 : 1;
+	return check_status();
 }
