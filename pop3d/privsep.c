@@ -29,10 +29,6 @@
 #include "pop3d/privsep.h"
 #include "pop3d/userdb.h"
 
-/* How long the network process waits for the monitor's HELLO: it reads
- * the popauth summary, nothing slow */
-#define HELLO_TIMEOUT_MS 30000
-
 const volatile sig_atomic_t *
 privsep_stop_flag(void)
 {
