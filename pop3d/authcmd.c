@@ -7,13 +7,9 @@
 
 #include "libmu/log.h"
 #include "pop3d/cmd.h"
+#include "pop3d/limits.h"
 #include "pop3d/privsep.h"
 #include "pop3d/reply.h"
-
-/* A client response line may be longer than a command line (RFC 5034
- * section 4 bounds only the AUTH command itself): a SCRAM-PLUS final
- * message in base64 passes 255 octets.  Bounded by the input buffer. */
-#define SASL_RESPONSE_MAX 8000
 
 /* "AUTH" alone: the mechanisms, one a line.  Not in RFC 5034 (CAPA's SASL
  * line is the standard way), but older clients ask like this (RFC 1734's

@@ -25,12 +25,10 @@
 #include <stdbool.h>
 
 #include "libmu/settings.h"
+#include "pop3d/limits.h"
 #include "pop3d/statdb.h"
 
 #define BLOCK_MAX_NAMES 2
-/* a client address is blocked as a whole after this many times
- * pop3_auth_times failures (pop3d.conf(5)) */
-#define BLOCK_ADDRESS_FACTOR 5
 
 struct block_subject {
 	const char *address;

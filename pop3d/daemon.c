@@ -63,10 +63,6 @@ on_signal(int sig)
 static const int handled_signals[] = { SIGTERM, SIGINT, SIGCHLD, SIGHUP };
 #define N_HANDLED (sizeof handled_signals / sizeof handled_signals[0])
 
-/* the plain port and the implicit-TLS port, or what systemd passes
- * (several addresses, IPv4 and IPv6 apart) */
-#define MAX_LISTENERS 16
-
 struct listener {
 	int fd;
 	unsigned port;

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pop3d/limits.h"
+
 enum ipc_type {
 	/* monitor -> network */
 	IPC_HELLO = 1,          /* APOP timestamp, SASL mechanisms */
@@ -43,13 +45,8 @@ enum ipc_type {
 	IPC_TYPE_MAX = IPC_ADOPT,
 };
 
-#define IPC_MAX_FIELDS 4
-/* descriptors one message may carry (IPC_ADOPT: two) */
-#define IPC_MAX_FDS 2
-/* Big enough for a SASL response line (POP3_SASL_LINE_MAX) and the
- * telemetry records kept before login */
-#define IPC_FIELD_MAX 20480    /* > POP3_TELEMETRY_PRELOGIN_MAX */
-#define IPC_MSG_MAX (2 + IPC_MAX_FIELDS * (4 + IPC_FIELD_MAX))
+/* The sizes a receiver accepts, IPC_MAX_FIELDS, IPC_FIELD_MAX and
+ * IPC_MSG_MAX, are in pop3d/limits.h. */
 
 struct ipc_field {
 	const char *data;       /* NULL: absent */

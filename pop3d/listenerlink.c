@@ -8,12 +8,8 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
+#include "pop3d/limits.h"
 #include "pop3d/listenerlink.h"
-
-/* How long a monitor waits for the listener's answer: the listener only
- * counts its table, so anything longer means it is gone or stuck, and
- * the session goes on rather than hang on it. */
-#define LINK_ANSWER_WAIT_MS 2000
 
 int
 listener_link_pair(int fds[2])

@@ -15,19 +15,12 @@
 #include "pop3d/auth.h"
 #include "pop3d/block.h"
 #include "pop3d/ipc.h"
+#include "pop3d/limits.h"
 #include "pop3d/session.h"
 /* the texts of its refusals (login-delay) */
 #include "pop3d/texts.h"
 #include "pop3d/userdb.h"
 
-/* Login attempts one connection may make; then the monitor stops
- * answering and the session ends.  Blocks count across connections; this
- * bounds what one connection costs (each failure holds it for
- * POP3_AUTH_FAIL_DELAY_MS anyway). */
-#define PRIVSEP_MAX_ATTEMPTS 10
-
-/* Longest SASL mechanism name (RFC 4422 section 3.1) */
-#define SASL_MECH_MAX 20
 /* Room for the list of mechanisms offered */
 #define SASL_MECHLIST_MAX 160
 

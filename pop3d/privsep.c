@@ -27,12 +27,9 @@
 #include "pop3d/limits.h"
 #include "pop3d/monitor.h"
 #include "pop3d/pam.h"
+#include "pop3d/pamstack.h"
 #include "pop3d/privsep.h"
 #include "pop3d/userdb.h"
-
-/* How long the network process waits for the monitor's HELLO: it reads
- * the popauth summary, nothing slow */
-#define HELLO_TIMEOUT_MS 30000
 
 const volatile sig_atomic_t *
 privsep_stop_flag(void)
@@ -557,6 +554,12 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 		}
 	}
 	rc = 1;
+	/* A PAM transaction is kept for the session only when the service
+	 * has a session stack to run (and, with it, credentials to
+	 * establish): otherwise nothing needs this process after the login,
+	 * and the listener may take the session (adopt.h). */
+	if (u->pam != NULL && !pam_service_has_session(m->cfg->pam_service))
+		auth_pam_end(u);
 	if (auth_pam_open_session(u, &error) < 0) {
 		mu_log(MU_LOG_ERR, "user \"%s\": %s", q, error);
 		goto out;

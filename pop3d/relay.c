@@ -17,10 +17,9 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/conf.h"
+#include "pop3d/limits.h"
 #include "pop3d/privsep.h"
 #include "pop3d/reply.h"
-
-#define RELAY_UP_BUFSIZE 16384
 
 struct relay {
 	struct session *s;

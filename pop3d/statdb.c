@@ -19,8 +19,6 @@
 #include "libmu/util.h"
 #include "pop3d/statdb.h"
 
-#define STATDB_LOCK_STEP_MS 5
-
 struct statdb {
 	GDBM_FILE dbf;          /* NULL: the file is still empty */
 	bool writer;            /* dbf was opened for writing */

@@ -19,7 +19,8 @@
 
 #include <stddef.h>
 
-#define STATDB_LOCK_WAIT_MS 3000
+#include "pop3d/limits.h"
+
 #define STATDB_VALUE_MAX 128
 
 struct statdb;

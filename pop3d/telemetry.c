@@ -25,10 +25,6 @@
 #include "pop3d/limits.h"
 #include "pop3d/telemetry.h"
 
-/* One record at most; a longer text is cut (a RETR body is never
- * recorded, only its size, so only odd client lines come near this). */
-#define TELEMETRY_RECORD_MAX 1024
-
 /* Room kept at the end of the pre-login buffer for the one note that
  * says records were dropped: a record with its timestamp, under 128. */
 #define TELEMETRY_NOTE_RESERVE 128

@@ -20,6 +20,7 @@
 #include <stdio.h>
 
 #include "libmu/settings.h"
+#include "pop3d/limits.h"
 
 /* In the order of pop3d.conf(5) and of the installed pop3_code.txt. */
 enum text_id {
@@ -57,11 +58,6 @@ enum text_id {
 
 /* The file searched for in each directory of data_file_path. */
 #define TEXTS_FILE_NAME "pop3_code.txt"
-
-/* The longest replacement text, in octets: with a response code and
- * host_id it still fits a reply line (RFC 2449 section 4: 512 with CRLF)
- * and the monitor's messages (255). */
-#define TEXTS_TEXT_MAX 200
 
 /* A code of the table, its default text, and the response code that
  * comes before it ("[AUTH]"; "" for none, "[SYS/TEMP] or [SYS/PERM]"

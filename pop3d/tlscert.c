@@ -17,10 +17,8 @@
 #include <gnutls/x509.h>
 
 #include "libmu/util.h"
+#include "pop3d/limits.h"
 #include "pop3d/tlscert.h"
-
-/* A chain or key larger than this is not one: refuse to read it all. */
-#define TLSCERT_FILE_MAX (1024 * 1024)
 
 #define DIR_CERT "pop3_certificate_path"
 #define DIR_KEY "pop3_private_key_path"

@@ -19,11 +19,6 @@
 #include "util.h"
 #include "pop3d/userdb.h"
 
-/* How long to wait for a lock another process holds.  popauth holds the
- * write lock only while it rewrites one record. */
-#define USERDB_LOCK_WAIT_MS 3000
-#define USERDB_LOCK_STEP_MS 20
-
 struct userdb {
 	GDBM_FILE dbf;
 	char *path;

@@ -46,10 +46,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define USERDB_NAME_MAX 255
-/* libxcrypt's CRYPT_MAX_PASSPHRASE_SIZE less the NUL: crypt(3) refuses
- * longer phrases, so popauth refuses to store them. */
-#define USERDB_PASSWORD_MAX 511
+#include "pop3d/limits.h"
 
 /* RFC 5802 iteration count for new SCRAM keys: above RFC 7677's floor of
  * 4096, and still quick for a client to compute at every login. */

@@ -10,17 +10,7 @@
 #include <unistd.h>
 
 #include "pop3d/ipc.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond)) {							\
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);		\
-		printf(__VA_ARGS__);					\
-		printf("\n");						\
-		failures++;						\
-	}								\
-} while (0)
+#include "testsuite/lib/check.h"
 
 static struct ipc_msg msg;
 
@@ -121,7 +111,5 @@ main(void)
 
 	free(big);
 	free(huge_raw);
-	if (failures)
-		printf("%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

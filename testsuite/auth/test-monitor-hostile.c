@@ -42,6 +42,7 @@
 #include "pop3d/statdb.h"
 #include "pop3d/tls.h"
 #include "pop3d/userdb.h"
+#include "testsuite/lib/check.h"
 
 #define USER "alice"
 #define PASSWORD "alice-secret"
@@ -51,28 +52,8 @@
 #define AUTH_TIMES 3
 #define REPLY_TIMEOUT_MS 5000
 
-static int failures;
 static char dir[] = "/tmp/test-monitor-hostile.XXXXXX";
 static struct mu_config cfg;
-
-static void
-fail_at(const char *file, int line, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("FAIL %s:%d: ", file, line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-	fflush(stdout);
-	failures++;
-}
-
-#define CHECK(cond, ...) do {						\
-	if (!(cond))							\
-		fail_at(__FILE__, __LINE__, __VA_ARGS__);		\
-} while (0)
 
 static long long
 now_ms(void)
@@ -400,7 +381,7 @@ network(struct session *s, const char *name, int report,
 	close(n.ctl);
 	memset(&out, 0, sizeof out);
 	drain_data(&n, &out.data);
-	out.failures = failures;
+	out.failures = check_failures;
 	out.ended = n.ended;
 	memcpy(out.logged, n.logged, sizeof out.logged);
 	out.nlogged = n.nlogged;
@@ -416,7 +397,7 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 	struct outcome out;
 	int report[2], status = 0;
 	long long t0 = now_ms();
-	int failures_before = failures;
+	int failures_before = check_failures;
 	ssize_t got;
 	pid_t pid;
 
@@ -441,7 +422,7 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 		int null = open("/dev/null", O_RDWR);
 
 		close(report[0]);
-		failures = 0;    /* this process's own, reported */
+		check_failures = 0;    /* this process's own, reported */
 		free(cfg.stat_file);
 		cfg.stat_file = mu_xstrdup(stat);
 		cfg.apop = !sc->no_apop;
@@ -474,7 +455,7 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 		CHECK(0, "%s: no report from the network process", name);
 		return;
 	}
-	failures += out.failures;
+	check_failures += out.failures;
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
 	      "%s: the monitor ended with status 0x%x", name, status);
 	CHECK(out.data.eof, "%s: the data socket did not reach end of file: "
@@ -495,7 +476,7 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 		CHECK(!log_has(name, "login by"), "%s: a login was logged",
 		      name);
 	}
-	printf("%s %-28s %5lld ms\n", failures == failures_before ? "ok" :
+	printf("%s %-28s %5lld ms\n", check_failures == failures_before ? "ok" :
 	       "not ok", name, now_ms() - t0);
 }
 
@@ -1363,11 +1344,11 @@ main(void)
 	}
 	cfg.login_delay = 0;
 
-	if (failures == 0)
+	if (check_failures == 0)
 		remove_tree(dir);
 	else
 		printf("logs kept in %s\n", dir);
-	printf("%d check(s) failed, %lld ms\n", failures, now_ms() - t0);
+	printf("%d check(s) failed, %lld ms\n", check_failures, now_ms() - t0);
 	mu_config_free(&cfg);
-	return failures ? 1 : 0;
+	return check_status();
 }

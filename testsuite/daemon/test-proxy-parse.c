@@ -14,12 +14,7 @@
 
 #include "pop3d/limits.h"
 #include "pop3d/proxy.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "testsuite/lib/check.h"
 
 static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";
 
@@ -286,7 +281,7 @@ main(void)
 	test_refused();
 	test_mutations();
 	test_read_exact();
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("all PROXY v2 checks passed\n");
-	return failures == 0 ? 0 : 1;
+	return check_status();
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "settings.h"
+#include "testsuite/fuzz/fuzz.h"
 
 static char path[64];
 static FILE *devnull;

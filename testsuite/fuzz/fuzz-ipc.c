@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "pop3d/ipc.h"
+#include "testsuite/fuzz/fuzz.h"
 
 static int fds[2] = { -1, -1 };
 static struct ipc_msg msg;

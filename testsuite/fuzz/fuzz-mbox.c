@@ -22,6 +22,7 @@
 #include "mailbox.h"
 #include "scan.h"
 #include "util.h"
+#include "testsuite/fuzz/fuzz.h"
 
 #define MAX_MSGS 256
 /* The header line the commit adds; a line equal to it is left out of a

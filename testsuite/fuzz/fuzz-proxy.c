@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "pop3d/proxy.h"
+#include "testsuite/fuzz/fuzz.h"
 
 static void
 check_info(const struct proxy_v2_info *info)

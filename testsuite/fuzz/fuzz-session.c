@@ -34,6 +34,7 @@
 #include "pop3d/reply.h"
 #include "pop3d/session.h"
 #include "pop3d/telemetry.h"
+#include "testsuite/fuzz/fuzz.h"
 
 /* Dot-stuffing, >From unquoting, CRLF, a long line, no final LF. */
 static const char fixture[] =

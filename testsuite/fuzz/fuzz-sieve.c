@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "sieve/sieve.h"
+#include "testsuite/fuzz/fuzz.h"
 
 /* "now" for every run: 2024-03-01 12:00:00 UTC */
 #define FUZZ_NOW ((time_t)1709294400)

@@ -171,7 +171,8 @@ static void
 check_story(const char *dir, const char *fmt, bool use_db)
 {
 	struct mu_config cfg;
-	struct auth_user user = { .name = "carol" };
+	char name[] = "carol";	/* auth_user.name is not const */
+	struct auth_user user = { .name = name };
 	char *source = pathf("%s/bulletins", dir);
 	char *url = pathf("%s:%s/%s-%s", fmt, dir, fmt, use_db ? "db" : "file");
 	const char *rec1, *rec2;
@@ -215,7 +216,8 @@ static void
 check_refusals(const char *dir)
 {
 	struct mu_config cfg;
-	struct auth_user user = { .name = "dave" };
+	char name[] = "dave";	/* auth_user.name is not const */
+	struct auth_user user = { .name = name };
 	char *url = pathf("mbox:%s/refusals", dir);
 	char *got;
 
@@ -246,7 +248,8 @@ check_kills(const char *dir, const char *fmt, bool use_db)
 {
 	static int run;
 	struct mu_config cfg;
-	struct auth_user user = { .name = "erin" };
+	char name[] = "erin";	/* auth_user.name is not const */
+	struct auth_user user = { .name = name };
 	char *source = pathf("%s/kill-source", dir);
 
 	mu_config_init(&cfg);
@@ -296,7 +299,7 @@ main(void)
 		}
 	}
 	check_refusals(dir);
-	if (failures > 0)
-		printf("%d failure%s\n", failures, failures == 1 ? "" : "s");
-	return failures > 0;
+	if (check_failures > 0)
+		printf("%d failure%s\n", check_failures, check_failures == 1 ? "" : "s");
+	return check_status();
 }

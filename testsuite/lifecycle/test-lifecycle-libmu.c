@@ -187,7 +187,7 @@ main(void)
 	check_reopen("mbox");
 	check_reopen("maildir");
 	check_reopen("mh");
-	if (failures > 0)
-		printf("%d failure%s\n", failures, failures == 1 ? "" : "s");
-	return failures > 0;
+	if (check_failures > 0)
+		printf("%d failure%s\n", check_failures, check_failures == 1 ? "" : "s");
+	return check_status();
 }

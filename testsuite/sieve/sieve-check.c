@@ -1,7 +1,6 @@
 /* Helpers for the Sieve unit tests (see sieve-check.h). */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,57 +8,42 @@
 #include "sieve-check.h"
 #include "util.h"
 
-int check_failures;
-static int check_count;
-
-void
-check_at(int line, bool ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	check_count++;
-	if (ok)
-		return;
-	check_failures++;
-	printf("FAIL line %d: ", line);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	printf("\n");
-}
-
 struct sieve_script *
-check_compile(int line, const char *text)
+check_compile(const char *file, int line, const char *text)
 {
 	struct sieve_script *script;
 	const char *error;
 
 	if (sieve_compile("test.sv", text, strlen(text), &script, &error) < 0) {
-		check_at(line, false, "script does not compile: %s\n%s", error, text);
+		CHECK_AT(file, line, false, "script does not compile: %s\n%s",
+			 error, text);
 		return NULL;
 	}
 	return script;
 }
 
 void
-check_error_at(int line, const char *text, const char *expected)
+check_error_at(const char *file, int line, const char *text,
+	       const char *expected)
 {
 	struct sieve_script *script;
 	const char *error;
 
 	if (sieve_compile("test.sv", text, strlen(text), &script, &error) == 0) {
 		sieve_script_free(script);
-		check_at(line, false, "script compiled, expected error\n  %s", expected);
+		CHECK_AT(file, line, false, "script compiled, expected error\n  %s",
+			 expected);
 		return;
 	}
-	check_at(line, strcmp(error, expected) == 0,
+	CHECK_AT(file, line, strcmp(error, expected) == 0,
 		 "wrong error\n  got:      %s\n  expected: %s", error, expected);
 }
 
 char *
-check_decide(int line, const char *script_text, const char *message, time_t now)
+check_decide(const char *file, int line, const char *script_text,
+	     const char *message, time_t now)
 {
-	struct sieve_script *script = check_compile(line, script_text);
+	struct sieve_script *script = check_compile(file, line, script_text);
 	struct sieve_message msg;
 	struct sieve_result result;
 	struct mu_buf out;
@@ -81,8 +65,9 @@ check_decide(int line, const char *script_text, const char *message, time_t now)
 	/* the keep flag must agree with the list */
 	{
 		bool listed = out.data != NULL && strstr(out.data, "keep") != NULL;
-		check_at(line, listed == result.keep, "keep flag %d disagrees with %s",
-			 result.keep, out.data ? out.data : "");
+		CHECK_AT(file, line, listed == result.keep,
+			 "keep flag %d disagrees with %s", result.keep,
+			 out.data ? out.data : "");
 	}
 	sieve_result_free(&result);
 	sieve_message_free(&msg);
@@ -91,33 +76,26 @@ check_decide(int line, const char *script_text, const char *message, time_t now)
 }
 
 void
-check_decision_at(int line, const char *script, const char *message,
-		  const char *expected)
+check_decision_at(const char *file, int line, const char *script,
+		  const char *message, const char *expected)
 {
-	char *got = check_decide(line, script, message, CHECK_NOW);
+	char *got = check_decide(file, line, script, message, CHECK_NOW);
 
-	check_at(line, strcmp(got, expected) == 0,
+	CHECK_AT(file, line, strcmp(got, expected) == 0,
 		 "wrong decision\n  got:      %s\n  expected: %s", got, expected);
 	free(got);
 }
 
 void
-check_test_at(int line, const char *requires, const char *test,
-	      const char *message, bool expected)
+check_test_at(const char *file, int line, const char *requires,
+	      const char *test, const char *message, bool expected)
 {
 	char *script = mu_xasprintf("%s\nif %s { discard; }\n", requires, test);
-	char *got = check_decide(line, script, message, CHECK_NOW);
+	char *got = check_decide(file, line, script, message, CHECK_NOW);
 	bool result = strcmp(got, "discard") == 0;
 
-	check_at(line, result == expected, "test %s is %s, expected %s (%s)",
+	CHECK_AT(file, line, result == expected, "test %s is %s, expected %s (%s)",
 		 test, result ? "true" : "false", expected ? "true" : "false", got);
 	free(got);
 	free(script);
-}
-
-int
-check_done(void)
-{
-	printf("%d checks, %d failed\n", check_count, check_failures);
-	return check_failures ? 1 : 0;
 }

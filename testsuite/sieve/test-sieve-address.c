@@ -37,7 +37,7 @@ check_parse(int line, const char *value, const char *expected)
 				      list[i].all,
 				      list[i].localpart ? list[i].localpart : "-",
 				      list[i].domain ? list[i].domain : "-");
-	check_at(line, strcmp(buf, expected) == 0,
+	CHECK_AT(__FILE__, line, strcmp(buf, expected) == 0,
 		 "addresses of %s\n  got:      %s\n  expected: %s", value, buf, expected);
 	sieve_address_list_free(list, count);
 }

@@ -225,7 +225,7 @@ limits(void)
 		mu_buf_append(&b, "if true {", 9);
 	for (int i = 0; i < SIEVE_MAX_DEPTH; i++)
 		mu_buf_append(&b, "}", 1);
-	s = check_compile(__LINE__, b.data);
+	s = check_compile(__FILE__, __LINE__, b.data);
 	sieve_script_free(s);
 	mu_buf_free(&b);
 
@@ -257,7 +257,7 @@ limits(void)
 	for (int i = 0; i < SIEVE_MAX_STRING; i++)
 		mu_buf_append(&b, "x", 1);
 	mu_buf_append(&b, "\" { keep; }", 11);
-	s = check_compile(__LINE__, b.data);
+	s = check_compile(__FILE__, __LINE__, b.data);
 	sieve_script_free(s);
 	mu_buf_free(&b);
 

@@ -22,7 +22,7 @@ check_stamp(int line, const char *test, long long stamp, bool expected)
 {
 	char *msg = mu_xasprintf("Subject: x\nX-Expire-Timestamp: %lld\n\nbody\n", stamp);
 
-	check_test_at(line, req, test, msg, expected);
+	check_test_at(__FILE__, line, req, test, msg, expected);
 	free(msg);
 }
 #define STAMP(test, stamp, expected) check_stamp(__LINE__, test, stamp, expected)
@@ -34,10 +34,12 @@ check_date(int line, const char *text, long long expected)
 	int rc = sieve_parse_rfc5322_date(text, &t);
 
 	if (expected == -1)
-		check_at(line, rc < 0, "\"%s\" is not a date, got %lld", text, (long long)t);
+		CHECK_AT(__FILE__, line, rc < 0, "\"%s\" is not a date, got %lld",
+			 text, (long long)t);
 	else
-		check_at(line, rc == 0 && t == expected, "\"%s\": rc %d, %lld, expected %lld",
-			 text, rc, (long long)t, expected);
+		CHECK_AT(__FILE__, line, rc == 0 && t == expected,
+			 "\"%s\": rc %d, %lld, expected %lld", text, rc,
+			 (long long)t, expected);
 }
 #define DATE(text, expected) check_date(__LINE__, text, expected)
 #define NOT_A_DATE -1
@@ -66,38 +68,38 @@ header_values(void)
 	STAMP("timestamp \"X-Expire-Timestamp\" \"now - 5 days\"", now - 4 * DAY, true);
 	STAMP("timestamp \"X-Expire-Timestamp\" \"now - 5 days\"", now - 6 * DAY, false);
 	/* no header, or one that is no time: false both ways, kept */
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "Subject: x\n\n", false);
-	check_test_at(__LINE__, req, "timestamp :after \"X-Expire-Timestamp\" \"now - 99 weeks\"",
-		      "Subject: x\n\n", false);
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "X-Expire-Timestamp: soon\n\n", false);
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "X-Expire-Timestamp: 12abc\n\n", false);
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "X-Expire-Timestamp:\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "Subject: x\n\n", false);
+	CHECK_TEST(req, "timestamp :after \"X-Expire-Timestamp\" \"now - 99 weeks\"",
+		   "Subject: x\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "X-Expire-Timestamp: soon\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "X-Expire-Timestamp: 12abc\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "X-Expire-Timestamp:\n\n", false);
 	/* the first occurrence counts */
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now - 5 days\"",
-		      "X-Expire-Timestamp: 1709294000\nX-Expire-Timestamp: 0\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now - 5 days\"",
+		   "X-Expire-Timestamp: 1709294000\nX-Expire-Timestamp: 0\n\n", false);
 	/* blanks around the number do not matter */
-	check_test_at(__LINE__, req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "X-Expire-Timestamp:   1000   \n\n", true);
+	CHECK_TEST(req, "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "X-Expire-Timestamp:   1000   \n\n", true);
 
 	/* RFC 5322 dates in the header (Date: is the usual one) */
-	check_test_at(__LINE__, req, "timestamp :before \"Date\" \"now - 5 days\"",
-		      "Date: Fri, 23 Feb 2024 12:00:00 +0000\n\n", true);
-	check_test_at(__LINE__, req, "timestamp :before \"Date\" \"now - 5 days\"",
-		      "Date: Sun, 25 Feb 2024 13:00:00 +0100\n\n", false);   /* equal */
-	check_test_at(__LINE__, req, "timestamp :before \"Date\" \"now - 5 days\"",
-		      "Date: Sun, 25 Feb 2024 12:59:59 +0100\n\n", true);
-	check_test_at(__LINE__, req, "timestamp :before \"Date\" \"now - 5 days\"",
-		      "Date: 25 Feb 2024 07:00:01 EST\n\n", false);
-	check_test_at(__LINE__, req, "timestamp :before \"Date\" \"now - 5 days\"",
-		      "Date: 25 Feb 2024 06:59:59 -0500\n\n", true);
+	CHECK_TEST(req, "timestamp :before \"Date\" \"now - 5 days\"",
+		   "Date: Fri, 23 Feb 2024 12:00:00 +0000\n\n", true);
+	CHECK_TEST(req, "timestamp :before \"Date\" \"now - 5 days\"",
+		   "Date: Sun, 25 Feb 2024 13:00:00 +0100\n\n", false);   /* equal */
+	CHECK_TEST(req, "timestamp :before \"Date\" \"now - 5 days\"",
+		   "Date: Sun, 25 Feb 2024 12:59:59 +0100\n\n", true);
+	CHECK_TEST(req, "timestamp :before \"Date\" \"now - 5 days\"",
+		   "Date: 25 Feb 2024 07:00:01 EST\n\n", false);
+	CHECK_TEST(req, "timestamp :before \"Date\" \"now - 5 days\"",
+		   "Date: 25 Feb 2024 06:59:59 -0500\n\n", true);
 	/* the extension's GNU Mailutils name works as well */
-	check_test_at(__LINE__, "require \"test-timestamp\";",
-		      "timestamp :before \"X-Expire-Timestamp\" \"now\"",
-		      "X-Expire-Timestamp: 1000\n\n", true);
+	CHECK_TEST("require \"test-timestamp\";",
+		   "timestamp :before \"X-Expire-Timestamp\" \"now\"",
+		   "X-Expire-Timestamp: 1000\n\n", true);
 }
 
 static void

@@ -11,15 +11,10 @@
 #include <unistd.h>
 
 #include "libmu/settings.h"
-
-static int failures;
+#include "testsuite/lib/check.h"
 
 /* Not every test uses every helper. */
 #define FIXTURE static __attribute__((unused))
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
 
 static char fixture_dir[] = "/tmp/test-config-XXXXXX";
 
@@ -55,9 +50,7 @@ fixture_finish(void)
 	closedir(dir);
 	if (rmdir(fixture_dir) < 0)
 		perror(fixture_dir);
-	if (failures)
-		printf("%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }
 
 FIXTURE void

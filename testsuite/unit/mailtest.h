@@ -18,15 +18,10 @@
 
 #include "mailbox.h"
 #include "util.h"
+#include "testsuite/lib/check.h"
 
 /* not every test uses every helper */
 #define MAILTEST_HELPER static __attribute__((unused))
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
 
 static char scratch[256];
 
@@ -310,11 +305,11 @@ check_missing_mailbox(const char *url, const char *path)
 MAILTEST_HELPER int
 finish(const char *name)
 {
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS: %s\n", name);
 	else
-		printf("%d failure(s) in %s\n", failures, name);
-	return failures ? 1 : 0;
+		printf("%d failure(s) in %s\n", check_failures, name);
+	return check_status();
 }
 
 #endif

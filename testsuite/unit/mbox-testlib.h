@@ -13,12 +13,7 @@
 
 #include "mailbox.h"
 #include "util.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); fflush(stdout); } } while (0)
+#include "testsuite/lib/check.h"
 
 static char scratch_dir[256];
 

@@ -14,18 +14,9 @@
 
 #include "util.h"
 #include "pop3d/auth.h"
+#include "testsuite/lib/check.h"
 
-static int failures;
 static char popauth[4096], db[4096], workdir[] = "/tmp/auth-popauth.XXXXXX";
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		printf("FAIL line %d: ", __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
 
 /* Run popauth -f db with these arguments; its exit status. */
 static int
@@ -88,7 +79,10 @@ int
 main(void)
 {
 	const char *top = getenv("top_builddir");
-	char *backends[] = { "popauth", NULL };
+	/* the configuration's strings are writable (mu_config_free frees
+	 * them); this test never frees its configuration */
+	char popauth_name[] = "popauth", pam_name[] = "pam", service[] = "pop3";
+	char *backends[] = { popauth_name, NULL };
 	struct mu_config cfg;
 	struct auth_user u;
 	const char *error;
@@ -106,7 +100,7 @@ main(void)
 	memset(&cfg, 0, sizeof cfg);
 	cfg.auth = backends;
 	cfg.popauth_db = db;
-	cfg.pam_service = "pop3";
+	cfg.pam_service = service;
 	cfg.apop = true;
 
 	/* no database yet: every login fails, none is a temporary failure */
@@ -197,7 +191,7 @@ main(void)
 	r = auth_apop(&cfg, "bob", ts, digest, &u, &error);
 	CHECK(r == AUTH_FAIL, "apop = no: APOP fails: %d", r);
 	cfg.apop = true;
-	char *pam_only[] = { "pam", NULL };
+	char *pam_only[] = { pam_name, NULL };
 	cfg.auth = pam_only;
 	CHECK(!auth_apop_offered(&cfg), "auth = pam: APOP not offered");
 	cfg.auth = backends;
@@ -227,7 +221,7 @@ main(void)
 
 	unlink(db);
 	rmdir(workdir);
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS\n");
-	return failures == 0 ? 0 : 1;
+	return check_status();
 }

@@ -13,12 +13,7 @@
 #include <sys/un.h>
 
 #include "cidr.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "testsuite/lib/check.h"
 
 /* TEXT parses to FAMILY, the address ADDR (in text) and PREFIX. */
 static void
@@ -154,16 +149,18 @@ test_parse(void)
 static void
 test_list_parse(void)
 {
-	char *words[] = { "127.0.0.1", "::1", "10.0.0.0/8", NULL };
-	char *bad[] = { "127.0.0.1", "10.0.0.0/33", "also/bad", NULL };
-	char *long_word[] = {
+	/* string literals: the parser takes the configuration's lists
+	 * (char *const *) but never writes to them */
+	const char *words[] = { "127.0.0.1", "::1", "10.0.0.0/8", NULL };
+	const char *bad[] = { "127.0.0.1", "10.0.0.0/33", "also/bad", NULL };
+	const char *long_word[] = {
 		"1234567890123456789012345678901234567890"
 		"1234567890123456789012345678901234567890", NULL };
 	struct mu_cidr *list = (void *)1;
 	size_t n = 99;
 	const char *error = NULL;
 
-	CHECK(mu_cidr_list_parse(words, &list, &n, &error) == 0, "list: %s",
+	CHECK(mu_cidr_list_parse((char *const *)words, &list, &n, &error) == 0, "list: %s",
 	      error);
 	CHECK(n == 3 && list != NULL && list[0].family == AF_INET &&
 	      list[0].prefix == 32 && list[1].family == AF_INET6 &&
@@ -175,12 +172,12 @@ test_list_parse(void)
 	      list == NULL && n == 0, "the NULL list is the empty list");
 
 	list = (void *)1;
-	CHECK(mu_cidr_list_parse(bad, &list, &n, &error) == -1 &&
+	CHECK(mu_cidr_list_parse((char *const *)bad, &list, &n, &error) == -1 &&
 	      list == NULL && n == 0, "bad list accepted");
 	CHECK(strcmp(error, "\"10.0.0.0/33\": prefix length above 32 for an "
 		     "IPv4 address") == 0, "bad list: %s", error);
 
-	CHECK(mu_cidr_list_parse(long_word, &list, &n, &error) == -1,
+	CHECK(mu_cidr_list_parse((char *const *)long_word, &list, &n, &error) == -1,
 	      "long word accepted");
 	CHECK(strcmp(error, "\"12345678901234567890123456789012345678901234"
 		     "5678901234567890...\": not an IP address or CIDR network "
@@ -266,7 +263,7 @@ test_match_text(void)
 static void
 test_match_sockaddr(void)
 {
-	char *words[] = { "192.0.2.0/24", "2001:db8::/32", NULL };
+	const char *words[] = { "192.0.2.0/24", "2001:db8::/32", NULL };
 	struct mu_cidr *list;
 	size_t n;
 	const char *error;
@@ -275,7 +272,7 @@ test_match_sockaddr(void)
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
 	struct sockaddr_un *sun = (struct sockaddr_un *)&ss;
 
-	if (mu_cidr_list_parse(words, &list, &n, &error) < 0) {
+	if (mu_cidr_list_parse((char *const *)words, &list, &n, &error) < 0) {
 		printf("bad test list: %s\n", error);
 		exit(1);
 	}
@@ -329,7 +326,5 @@ main(void)
 	test_list_parse();
 	test_match_text();
 	test_match_sockaddr();
-	if (failures)
-		printf("%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

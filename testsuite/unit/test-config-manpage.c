@@ -106,7 +106,5 @@ main(void)
 	      "NOT IN EFFECT lists:\n  %s\nthe table says:\n  %s", listed,
 	      expected);
 	free(page);
-	if (failures)
-		printf("%d check(s) failed\n", failures);
-	return failures ? 1 : 0;
+	return check_summary();
 }

@@ -66,5 +66,5 @@ main(void)
 	bad("1 KiB");
 	bad(" 1K");
 	bad("1K ");
-	return failures ? 1 : 0;
+	return check_status();
 }

@@ -166,6 +166,5 @@ main(void)
 	unlink(path);
 	free(path);
 	scratch_cleanup();
-	printf("%s\n", failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict();
 }

@@ -245,7 +245,7 @@ reap(pid_t pid, const char *what)
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	printf("FAIL: %s child ended with status 0x%x\n", what, status);
-	failures++;
+	check_failures++;
 	return 0;
 }
 
@@ -963,6 +963,5 @@ main(void)
 	       kill_points, commit_kills, recovery_kills, random_kill_count,
 	       iterations, messages_checked, now() - start);
 	scratch_cleanup();
-	printf("%s\n", failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict();
 }

@@ -367,6 +367,5 @@ main(void)
 	free(path);
 	free(lockpath);
 	scratch_cleanup();
-	printf("%s\n", failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict();
 }

@@ -277,6 +277,5 @@ main(void)
 
 	free(path);
 	scratch_cleanup();
-	printf("%s\n", failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict();
 }

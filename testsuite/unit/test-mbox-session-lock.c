@@ -135,6 +135,5 @@ main(void)
 	free(path);
 	free(missing);
 	scratch_cleanup();
-	printf("%s\n", failures ? "FAILED" : "ok");
-	return failures ? 1 : 0;
+	return check_verdict();
 }

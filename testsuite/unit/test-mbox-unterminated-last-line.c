@@ -119,5 +119,5 @@ main(void)
 		   "Subject: new\n\nhi\n");
 
 	scratch_cleanup();
-	return failures ? 1 : 0;
+	return check_status();
 }

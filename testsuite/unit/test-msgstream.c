@@ -11,12 +11,7 @@
 #include "mailbox.h"
 #include "scan.h"
 #include "util.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "testsuite/lib/check.h"
 
 static int
 temp_file(const void *data, size_t len)
@@ -117,7 +112,7 @@ main(void)
 	free(in);
 	free(want);
 
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS: test-msgstream\n");
-	return failures ? 1 : 0;
+	return check_status();
 }

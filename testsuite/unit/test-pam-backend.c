@@ -19,17 +19,7 @@
 #include "util.h"
 #include "pop3d/auth.h"
 #include "pop3d/userdb.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { \
-	if (!(cond)) { \
-		printf("FAIL line %d: ", __LINE__); \
-		printf(__VA_ARGS__); \
-		printf("\n"); \
-		failures++; \
-	} \
-} while (0)
+#include "testsuite/lib/check.h"
 
 /* A popauth user made through the userdb API, for the backend order. */
 static void
@@ -52,8 +42,12 @@ add_virtual_user(const char *db_path, const char *user, const char *password)
 int
 main(int argc, char **argv)
 {
-	char *pam[] = { "pam", NULL };
-	char *pam_popauth[] = { "pam", "popauth", NULL };
+	/* the configuration's strings are writable (mu_config_free frees
+	 * them); this test never frees its configuration */
+	char pam_name[] = "pam", popauth_name[] = "popauth";
+	char no_service[] = "no-such-service";
+	char *pam[] = { pam_name, NULL };
+	char *pam_popauth[] = { pam_name, popauth_name, NULL };
 	struct mu_config cfg;
 	struct auth_user u;
 	const char *error = NULL;
@@ -137,12 +131,12 @@ main(int argc, char **argv)
 	/* a service without its own file gets PAM's "other" (here: nobody
 	 * passes) */
 	cfg.auth = pam;
-	cfg.pam_service = "no-such-service";
+	cfg.pam_service = no_service;
 	r = auth_password(&cfg, "nobody", "pam-secret", &u, &error);
 	CHECK(r != AUTH_OK, "missing PAM service: %d (%s)", r, error);
 
 	free(nobody_home);
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS\n");
-	return failures == 0 ? 0 : 1;
+	return check_status();
 }

@@ -10,12 +10,7 @@
 
 #include "scan.h"
 #include "util.h"
-
-static int failures;
-
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; \
-	printf("FAIL %s:%d: ", __FILE__, __LINE__); printf(__VA_ARGS__); \
-	printf("\n"); } } while (0)
+#include "testsuite/lib/check.h"
 
 /* Feed text line by line (split at LF), each line in two chunks to
  * exercise the held-back field name. */
@@ -413,7 +408,7 @@ main(void)
 	test_stable();
 	test_every_small_mailbox();
 
-	if (failures == 0)
+	if (check_failures == 0)
 		printf("PASS: test-scan-uidl\n");
-	return failures ? 1 : 0;
+	return check_status();
 }

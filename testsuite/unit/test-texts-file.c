@@ -142,5 +142,5 @@ main(void)
 		free(entry);
 	}
 	free(page);
-	return failures ? 1 : 0;
+	return check_status();
 }
