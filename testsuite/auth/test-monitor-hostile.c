@@ -552,6 +552,38 @@ opened_type(struct net *n)
 }
 
 static void
+adopt_type(struct net *n)
+{
+	/* the monitor's message to the listener, never the network's */
+	send_strs(n, IPC_ADOPT, 0);
+	expect_end(n, "ADOPT from the network process");
+}
+
+/* STLS: said once, with no fields; the login after it still works */
+static void
+tls_then_login(struct net *n)
+{
+	send_strs(n, IPC_TLS, 0);
+	pass(n, USER, PASSWORD);
+	expect_ok(n, "TLS, then the right password");
+}
+
+static void
+tls_twice(struct net *n)
+{
+	send_strs(n, IPC_TLS, 0);
+	send_strs(n, IPC_TLS, 0);
+	expect_end(n, "TLS twice");
+}
+
+static void
+tls_with_field(struct net *n)
+{
+	send_strs(n, IPC_TLS, 1, "x");
+	expect_end(n, "TLS with a field");
+}
+
+static void
 truncated(struct net *n)
 {
 	/* PASS, two fields, the first says 5 octets and has 2 */
@@ -1208,6 +1240,7 @@ main(void)
 	run_case("unknown-type", &plain, unknown_type);
 	run_case("monitor-type-ok", &plain, reply_type);
 	run_case("transaction-type-opened", &plain, opened_type);
+	run_case("listener-type-adopt", &plain, adopt_type);
 	run_case("truncated", &plain, truncated);
 	run_case("five-fields", &plain, five_fields);
 	run_case("pass-three-fields", &plain, three_fields);
@@ -1253,6 +1286,11 @@ main(void)
 	/* strict base64: refused, the exchange over, no credential used */
 	run_case("sasl-bad-base64", &login, sasl_bad_base64);
 	run_case("sasl-step-after-refusal", &plain, step_after_bad_base64);
+
+	/* STLS's notice: once, without fields */
+	run_case("tls-then-login", &login, tls_then_login);
+	run_case("tls-twice", &plain, tls_twice);
+	run_case("tls-with-field", &plain, tls_with_field);
 
 	run_case("too-many-attempts", &plain, too_many_attempts);
 

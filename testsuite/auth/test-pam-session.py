@@ -65,9 +65,15 @@ def main():
                  b"+OK games has 1 message (%d octets)\r\n" % wire_size(MSG),
                  "games logs in, mailbox at %h")
         if ROOT:
+            # the session stack runs, so the monitor stays for its end,
+            # with the transaction process alone under it: on a plain
+            # connection the network process has handed the client's
+            # socket over and gone
             monitor = children(d.proc.pid)[0]
-            kids = wait_for(lambda: len(children(monitor)) == 2 and
-                            children(monitor), what="transaction process")
+            kids = wait_for(lambda: len(children(monitor)) == 1 and
+                            proc_ids(children(monitor)[0])[0][0] ==
+                            games.pw_uid and children(monitor),
+                            what="the transaction process alone")
             groups = sorted({games.pw_gid} |
                             {g.gr_gid for g in grp.getgrall()
                              if "games" in g.gr_mem})
