@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -32,6 +33,7 @@
 #include "pop3d/conf.h"
 #include "pop3d/daemon.h"
 #include "pop3d/fdlimit.h"
+#include "pop3d/identity.h"
 #include "pop3d/ipc.h"
 #include "pop3d/limits.h"
 #include "pop3d/listenerlink.h"
@@ -595,8 +597,11 @@ accept_one(struct daemon *d, const struct listener *l)
 static void
 child_adopt(struct daemon *d, struct child *c)
 {
-	static struct ipc_msg msg;
-	struct adopted *a = mu_xcalloc(1, sizeof *a);
+	/* fresh pages, let go of after the fork: the child keeps its copy
+	 * of what it needs, and we never write to pages it shares */
+	struct ipc_msg *msg = mmap(NULL, sizeof *msg, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct adopted *a;
 	const char *error;
 	unsigned nfds = 0;
 	int fds[IPC_MAX_FDS];
@@ -604,21 +609,27 @@ child_adopt(struct daemon *d, struct child *c)
 	pid_t pid;
 
 	/* it is there: poll() said so */
-	if (ipc_recv_fds(c->link_fd, &msg, fds, IPC_MAX_FDS, &nfds, 100, NULL,
-			 &error) <= 0 || nfds != 2 || msg.type != IPC_ADOPT ||
+	if (msg == MAP_FAILED) {
+		mu_log(MU_LOG_ERR, "session %ld: no memory for its handover",
+		       (long)c->pid);
+		return;
+	}
+	a = mu_xcalloc(1, sizeof *a);
+	if (ipc_recv_fds(c->link_fd, msg, fds, IPC_MAX_FDS, &nfds, 100, NULL,
+			 &error) <= 0 || nfds != 2 || msg->type != IPC_ADOPT ||
 	    d->nchildren >= CHILDREN_CAPACITY(d)) {
 		mu_log(MU_LOG_ERR, "session %ld: bad handover: %s",
 		       (long)c->pid, nfds != 2 ? "descriptors missing" :
 		       "malformed");
 		for (unsigned i = 0; i < nfds; i++)
 			close(fds[i]);
-		ipc_msg_wipe(&msg);
+		munmap(msg, sizeof *msg);
 		free(a);
 		return;
 	}
-	pid = adopt_start(d->cfg, &msg, fds, &c->started, c->pid, child_setup,
+	pid = adopt_start(d->cfg, msg, fds, &c->started, c->pid, child_setup,
 			  d, a);
-	ipc_msg_wipe(&msg);
+	munmap(msg, sizeof *msg);
 	if (pid < 0) {
 		free(a);
 		return;
@@ -912,6 +923,10 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		return 1;
 	}
 	d.config_file = absolute_path(opts->config_file);
+	/* every session looks up users and groups: load the NSS modules
+	 * once here, so that each process shares them with us instead of
+	 * loading and relocating its own copy */
+	identity_preload_nss();
 	if (daemon_listen(&d) < 0) {
 		daemon_unlisten(&d);
 		free(d.config_file);

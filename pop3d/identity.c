@@ -57,6 +57,18 @@ identity_free(struct identity *id)
 	id->name = id->home = NULL;
 }
 
+void
+identity_preload_nss(void)
+{
+	gid_t groups[8];
+	int n = 8;
+
+	(void)getpwnam("root");
+	(void)getgrouplist("root", 0, groups, &n);
+	endpwent();
+	endgrent();
+}
+
 bool
 identity_privileged(void)
 {

@@ -22,6 +22,11 @@ int identity_lookup(const char *name, struct identity *id,
 		    const char **error_r);
 void identity_free(struct identity *id);
 
+/* Look up root's entry and groups once, so that the NSS modules the
+ * system uses for users and groups are loaded in this process (and in
+ * every process forked from it) from now on. */
+void identity_preload_nss(void);
+
 /* Is this process privileged enough to switch identities? */
 bool identity_privileged(void);
 

@@ -164,6 +164,7 @@ decode(const unsigned char *raw, size_t len, struct ipc_msg *msg,
 	}
 	msg->type = (enum ipc_type)raw[0];
 	msg->nfields = raw[1];
+	msg->used = 0;
 	for (unsigned i = 0; i < msg->nfields; i++) {
 		uint32_t n;
 
@@ -185,6 +186,7 @@ decode(const unsigned char *raw, size_t len, struct ipc_msg *msg,
 		msg->arena[used + n] = '\0';
 		msg->field[i] = (struct ipc_field){ msg->arena + used, n };
 		used += n + 1;
+		msg->used = used;
 		off += n;
 	}
 	if (off != len) {
@@ -339,6 +341,10 @@ ipc_field_absent(const struct ipc_msg *msg, unsigned i)
 void
 ipc_msg_wipe(struct ipc_msg *msg)
 {
-	explicit_bzero(msg->arena, sizeof msg->arena);
+	/* what was written, not the whole arena: pages never touched stay
+	 * untouched (shared with the parent, or not there at all) */
+	explicit_bzero(msg->arena, msg->used < sizeof msg->arena ? msg->used :
+		       sizeof msg->arena);
+	msg->used = 0;
 	msg->nfields = 0;
 }

@@ -59,6 +59,7 @@ struct ipc_msg {
 	struct ipc_field field[IPC_MAX_FIELDS];
 	/* each field's octets, NUL-terminated, for the string getters */
 	char arena[IPC_MSG_MAX + IPC_MAX_FIELDS];
+	size_t used;            /* octets of arena written */
 };
 
 /* A SOCK_SEQPACKET socketpair, close-on-exec.  0 or -1 with *error_r. */

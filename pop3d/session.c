@@ -5,12 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -474,7 +476,24 @@ session_free(struct session *s)
 	explicit_bzero(s->inbuf, sizeof s->inbuf);
 	telemetry_free(s->telemetry);
 	mu_log_set_prefix(NULL);
-	free(s);
+	munmap(s, sizeof *s);
+}
+
+/* A session's buffers are large (context_max_mem may allow all of them)
+ * and mostly never touched: from the heap, calloc would have to clear
+ * them, and every page a forked process writes is a page of its own.
+ * Fresh anonymous pages are zero and cost nothing until used. */
+static struct session *
+session_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct session), PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		mu_log(MU_LOG_CRIT, "out of memory for a session");
+		abort();
+	}
+	return p;
 }
 
 static void
@@ -544,7 +563,7 @@ read_proxy_header(struct session *s)
 int
 session_run(const struct mu_config *cfg, const struct session_conn *conn)
 {
-	struct session *s = mu_xcalloc(1, sizeof *s);
+	struct session *s = session_new();
 	int in_fd = conn->in_fd, out_fd = conn->out_fd;
 	int in_flags = -1, out_flags = -1, status = 0;
 
@@ -638,7 +657,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 			void (*report)(void *ctx, const char *refusal),
 			void *ctx)
 {
-	struct session *s = mu_xcalloc(1, sizeof *s);
+	struct session *s = session_new();
 	int flags = -1, status = 0;
 
 	/* inherited from a monitor's session_run, but not by a process the
@@ -684,6 +703,10 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 		goto out;
 	}
 	report(ctx, NULL);
+	/* Reading the mailbox went through buffers now free again: give
+	 * their pages back, for a session mostly waits, and a page it keeps
+	 * is a page of its own */
+	malloc_trim(0);
 	/* pipelined after the login: served before the first flush, so
 	 * their replies leave with the login's in one write */
 	if (input != NULL && input_len > 0 && input_len <= sizeof s->inbuf) {
