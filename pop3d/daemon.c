@@ -37,6 +37,8 @@
 #include "pop3d/ipc.h"
 #include "pop3d/limits.h"
 #include "pop3d/listenerlink.h"
+#include "pop3d/monitor.h"
+#include "pop3d/pam.h"
 #include "pop3d/net.h"
 #include "pop3d/privsep.h"
 #include "pop3d/sdlisten.h"
@@ -729,6 +731,8 @@ daemon_reload(struct daemon *d)
 	d->cfg = cfg;
 	mu_config_free(old);
 	free(old);
+	/* pam_service may have changed, and so may its file */
+	auth_pam_preload(d->cfg);
 	mu_log(MU_LOG_NOTICE, "SIGHUP: configuration re-read; new sessions "
 	       "use it");
 }
@@ -927,6 +931,9 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	 * once here, so that each process shares them with us instead of
 	 * loading and relocating its own copy */
 	identity_preload_nss();
+	/* and what every login needs: PAM's modules, libgsasl's context */
+	auth_pam_preload(d.cfg);
+	sasl_preload();
 	if (daemon_listen(&d) < 0) {
 		daemon_unlisten(&d);
 		free(d.config_file);

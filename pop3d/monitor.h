@@ -80,6 +80,7 @@ struct monitor {
 
 	/* SASL (sasl.c) */
 	Gsasl *gsasl;
+	bool gsasl_shared;              /* the listener's (sasl_preload) */
 	Gsasl_session *sasl;
 	char sasl_mech[SASL_MECH_MAX + 1];
 	char sasl_method[SASL_MECH_MAX + 8];    /* "AUTH <mechanism>" */
@@ -146,6 +147,9 @@ int monitor_fail(struct monitor *m, const char *text, bool close);
 
 int sasl_init(struct monitor *m, const char **error_r);
 void sasl_done(struct monitor *m);
+/* In the listener, once: the libgsasl context every monitor then shares
+ * (a copy each, by fork) instead of making its own. */
+void sasl_preload(void);
 /* The mechanisms that can succeed now, into m->mechanisms. */
 void sasl_compute_offered(struct monitor *m);
 /* The mechanisms CAPA lists after login (the transaction process's),

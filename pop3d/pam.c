@@ -316,6 +316,21 @@ auth_pam_open_session(struct auth_user *u, const char **error_r)
 }
 
 void
+auth_pam_preload(const struct mu_config *cfg)
+{
+	static struct pam_conv conv = { conversation, NULL };
+	static pam_handle_t *kept;
+
+	if (kept != NULL)
+		pam_end(kept, PAM_SUCCESS);
+	kept = NULL;
+	if (!mu_list_contains(cfg->auth, "pam"))
+		return;
+	if (pam_start(cfg->pam_service, NULL, &conv, &kept) != PAM_SUCCESS)
+		kept = NULL;    /* each login says why, as before */
+}
+
+void
 auth_pam_end(struct auth_user *u)
 {
 	struct auth_pam *p = u->pam;

@@ -29,6 +29,14 @@ enum auth_result auth_pam_target(const struct mu_config *cfg,
  * such as pam_group add to them.  0, or -1 with *error_r. */
 int auth_pam_open_session(struct auth_user *u, const char **error_r);
 
+/* In the listener: start a PAM transaction for cfg->pam_service and keep
+ * it, unused, until the next call (SIGHUP), so that the service's modules
+ * stay loaded and relocated here; each monitor forked from us then finds
+ * them in place instead of loading its own copies.  No module function
+ * runs: pam_start only reads the configuration and loads the modules.
+ * Nothing when `auth` does not name pam. */
+void auth_pam_preload(const struct mu_config *cfg);
+
 /* pam_close_session and pam_setcred(PAM_DELETE_CRED) if they were opened,
  * then pam_end.  Harmless when u->pam is NULL. */
 void auth_pam_end(struct auth_user *u);

@@ -271,10 +271,22 @@ callback(Gsasl *ctx, Gsasl_session *sctx, Gsasl_property prop)
 	}
 }
 
+/* The libgsasl context of the listener (sasl_preload), or NULL. */
+static Gsasl *preloaded;
+
 int
 sasl_init(struct monitor *m, const char **error_r)
 {
-	int rc = gsasl_init(&m->gsasl);
+	int rc;
+
+	/* the listener's, made once (sasl_preload): each monitor forked
+	 * from it has its own copy, with its own session hooks */
+	if (preloaded != NULL) {
+		m->gsasl = preloaded;
+		m->gsasl_shared = true;
+		return 0;
+	}
+	rc = gsasl_init(&m->gsasl);
 
 	if (rc != GSASL_OK) {
 		m->gsasl = NULL;
@@ -301,9 +313,18 @@ void
 sasl_done(struct monitor *m)
 {
 	exchange_end(m);
-	if (m->gsasl != NULL)
+	if (m->gsasl != NULL && !m->gsasl_shared)
 		gsasl_done(m->gsasl);
 	m->gsasl = NULL;
+}
+
+void
+sasl_preload(void)
+{
+	if (preloaded == NULL && gsasl_init(&preloaded) == GSASL_OK)
+		gsasl_callback_set(preloaded, callback);
+	else if (preloaded == NULL)
+		preloaded = NULL;       /* each monitor tries, and logs */
 }
 
 /* A client response: "=" (RFC 5034 section 4) or nothing is empty, else
