@@ -3,7 +3,8 @@ POP3D_TEST_DEB=1, as .ci/run sets it, and as root).
 
 It installs and purges the package "pop3d" with dpkg.  Where a private
 mount namespace and overlayfs are at hand (root on most machines), that
-happens in an overlay of / whose changes go to a tmpfs: nothing of it
+happens in an overlay of / whose changes go to a tmpfs
+(testsuite/lib/debtest.py): nothing of it
 outlives the test, however the test ends, and POP3 servers already
 installed are replaced there, as the package's Conflicts and Replaces
 say.  Elsewhere it happens on the machine itself, only when nothing
@@ -35,78 +36,19 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import pop3test
 from pop3test import *
 from daemontest import descendants_of
+from debtest import (PKG, can_sandbox, clean_slate, copy_source,
+                     enter_sandbox, installed, other_pop3_servers,
+                     require_deb_test, run_sandboxed, sandbox_dir, sh,
+                     user_exists)
 
-PKG = "pop3d"
 SYSTEM_USER = "pop3dtest"       # a system account for the PAM login
 MESSAGE = (b"From: a@example.org\r\nTo: b@example.org\r\n"
            b"Subject: from the package\r\n\r\nbody line\r\n")
-
-
-def sh(argv, timeout=120, ok=True, input=b"", **kw):
-    r = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       input=input, timeout=timeout, **kw)
-    out = r.stdout.decode(errors="replace")
-    if ok:
-        check_eq(r.returncode, 0, "%s; output:\n%s" % (" ".join(argv),
-                                                        out[-6000:]))
-    return r.returncode, out
-
-
-def installed(pkg):
-    r = subprocess.run(["dpkg-query", "-W", "-f=${Status}", pkg],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    return r.returncode == 0 and r.stdout.decode().split()[-1:] != \
-        ["not-installed"] and r.stdout.strip() != b""
-
-
-def other_pop3_servers():
-    r = subprocess.run(["dpkg-query", "-W",
-                        "-f=${Package}\t${db:Status-Abbrev}\t${Provides}\n"],
-                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    out = []
-    for line in r.stdout.decode().splitlines():
-        name, status, provides = (line.split("\t") + ["", ""])[:3]
-        if status.startswith("ii") and "pop3-server" in provides and \
-                name != PKG:
-            out.append(name)
-    return out
-
-
-def user_exists(name):
-    try:
-        pwd.getpwnam(name)
-        return True
-    except KeyError:
-        return False
-
-
-def copy_source(dst):
-    """The files of the source tree, not its build products."""
-    src = top_srcdir
-    if os.path.isdir(os.path.join(src, ".git")):
-        r = subprocess.run(["git", "-C", src, "ls-files", "-z", "--cached",
-                            "--others", "--exclude-standard"],
-                           stdout=subprocess.PIPE, check=True)
-        names = [n for n in r.stdout.decode().split("\0") if n]
-    else:
-        names = []
-        for d, dirs, files in os.walk(src):
-            dirs[:] = [x for x in dirs if not x.startswith(("_", "."))
-                       and x != "autom4te.cache"]
-            names += [os.path.relpath(os.path.join(d, f), src)
-                      for f in files]
-    for n in names:
-        p = os.path.join(src, n)
-        if not os.path.isfile(p) or n.startswith("debian/pop3d/"):
-            continue
-        os.makedirs(os.path.dirname(os.path.join(dst, n)), exist_ok=True)
-        shutil.copy2(p, os.path.join(dst, n))
 
 
 def build(tmp):
@@ -316,76 +258,20 @@ def check_purged():
         check(not os.path.lexists(p), "%s is gone after the purge" % p)
 
 
-SANDBOX = "POP3D_TEST_DEB_SANDBOX"
-
-
-def can_sandbox():
-    """A private mount namespace and overlayfs: root can have both on
-    most machines, not in every container."""
-    try:
-        with open("/proc/filesystems") as f:
-            if "\toverlay\n" not in f.read():
-                return False
-        r = subprocess.run(["unshare", "--mount", "--propagation", "private",
-                            "true"], stderr=subprocess.DEVNULL)
-        return r.returncode == 0
-    except OSError:
-        return False
-
-
-def run_sandboxed():
-    """Run this test again in a mount namespace of its own, where it
-    makes / an overlay whose changes go to a tmpfs (enter_sandbox): what
-    dpkg does there is gone when the test ends, however it ends."""
-    top = tempfile.mkdtemp(prefix="pop3d-deb-sandbox-")
-    try:
-        r = subprocess.run(["unshare", "--mount", "--propagation", "private",
-                            sys.executable, os.path.abspath(__file__)],
-                           env=dict(os.environ, **{SANDBOX: top}))
-    finally:
-        os.rmdir(top)
-    sys.exit(r.returncode)
-
-
-def enter_sandbox(top):
-    sh(["mount", "-t", "tmpfs", "-o", "mode=0755", "tmpfs", top])
-    for d in ("upper", "work", "root"):
-        os.mkdir(os.path.join(top, d))
-    root = os.path.join(top, "root")
-    sh(["mount", "-t", "overlay", "overlay", "-o",
-        "lowerdir=/,upperdir=%s/upper,workdir=%s/work" % (top, top), root])
-    for m in ("proc", "sys", "dev"):
-        sh(["mount", "--rbind", "/" + m, os.path.join(root, m)])
-    os.chroot(root)
-    os.chdir("/")
-
-
 def main():
-    if os.environ.get("POP3D_TEST_DEB") != "1":
-        print("SKIP: builds and installs the Debian package; run with "
-              "POP3D_TEST_DEB=1 (.ci/run does)")
-        sys.exit(77)
-    check(os.getuid() == 0, "POP3D_TEST_DEB=1 needs root (dpkg -i)")
-    for tool in ("dpkg-buildpackage", "dh", "lintian", "fakeroot",
-                 "logrotate", "curl", "setpriv", "useradd"):
-        check(shutil.which(tool), "%s is installed (scripts/install-deps.sh)"
-              % tool)
+    require_deb_test(("dpkg-buildpackage", "dh", "lintian", "fakeroot",
+                      "logrotate", "curl", "setpriv", "useradd"))
     # POP3D_TEST_DEB_SANDBOX=no: install on this machine itself
-    sandbox = os.environ.get(SANDBOX)
+    sandbox = sandbox_dir()
     if sandbox is None and can_sandbox():
         run_sandboxed()
     replaced = []
     if sandbox not in (None, "no"):
         enter_sandbox(sandbox)
         print("in an overlay of / (changes vanish at the end)")
-        # a clean slate, in the overlay only
-        if installed(PKG):
-            sh(["dpkg", "--purge", PKG], timeout=300)
-        for p in ("/etc/pop3d.conf", "/etc/pam.d/pop3", "/etc/pop3d",
-                  "/etc/logrotate.d/pop3d"):
-            subprocess.run(["rm", "-rf", p])
-        # dpkg replaces them (Conflicts and Replaces: pop3-server)
-        replaced = other_pop3_servers()
+        # a clean slate, in the overlay only; dpkg replaces the other
+        # POP3 servers (Conflicts and Replaces: pop3-server)
+        replaced = clean_slate()
     else:
         # installed for real: never replace what this machine has
         why = []
