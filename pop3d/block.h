@@ -24,7 +24,7 @@
 
 #include <stdbool.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/statdb.h"
 
 #define BLOCK_MAX_NAMES 2

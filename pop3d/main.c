@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/access.h"
@@ -279,7 +279,6 @@ main(int argc, char **argv)
 			cfg->log_file, error);
 		return 1;
 	}
-	conf_warn_unimplemented(cfg);
 	fd_limit_apply(fd_limit_wanted(cfg));
 	/* certificates are loaded here, once, before any session forks:
 	 * every child inherits them and the session ticket key */

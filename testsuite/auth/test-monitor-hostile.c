@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "libmu/util.h"
 #include "pop3d/ipc.h"
 #include "pop3d/limits.h"
