@@ -2,7 +2,7 @@
  *
  * A message is seen as a sequence of lines.  Its size is the number of
  * octets it has when every line ends in CRLF (the canonical form of
- * RFC 5322, which POP3 sends): a line's terminator is LF, one CR just
+ * RFC 5322, in which messages travel): a line's terminator is LF, one CR just
  * before that LF belongs to the terminator, and a final line without LF
  * counts as if it had CRLF.  Sizes and UIDLs are computed once, when the
  * mailbox is scanned, and reused.
@@ -33,7 +33,7 @@ enum mu_mailbox_error {
 enum mu_open_flags {
 	MU_OPEN_READONLY     = 0,
 	MU_OPEN_WRITE        = 1 << 0,  /* deletions and changes may be committed */
-	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the POP3 session lock (IN-USE) */
+	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the session lock (IN-USE) */
 	MU_OPEN_NOCREATE     = 1 << 2,  /* a missing mailbox is an error */
 	/* create a missing Maildir or MH folder (empty), so that the session
 	 * lock can be taken before anything is appended (bulletins) */
@@ -54,9 +54,9 @@ struct mu_message_info {
 	/* X-Expire-Timestamp value (seconds since the epoch) as scanned at
 	 * open: 0 none (or not a number), MU_EXPIRE_TS_UNREAD not read */
 	int64_t expire_ts;
-	/* the storage carries a deletion mark another program left
-	 * (pop3d.conf(5), undelete): mbox and MH "Status:" with 'd' or "X-Status:"
-	 * with 'D'; Maildir the T flag.  pop3d treats it as deleted. */
+	/* the storage carries a deletion mark another program left: mbox and
+	 * MH "Status:" with 'd' or "X-Status:" with 'D'; Maildir the T flag
+	 * (mu_mailbox_hide_marked, mu_mailbox_clear_delete_mark) */
 	bool delete_mark;
 	bool clear_delete_mark;         /* commit removes that mark (undelete) */
 };
@@ -112,6 +112,16 @@ struct mu_mailbox {
 	int session_lock_fd;            /* -1: none */
 	char errbuf[512];
 };
+
+/* The word the drivers put in the names of the files they keep with a
+ * mailbox: beside an mbox NAME, .NAME.TAG-lock (the session lock) and
+ * .NAME.TAG-journal (the commit's journal); in a Maildir, TAG.lock; in an
+ * MH folder, .TAG.lock and .TAG-tmp.* (copies on their way).  The session
+ * lock is how programs that work on one mailbox exclude each other: they
+ * must all give the same tag, and keep it, as files of it may be there
+ * already.  Called before the first mu_mailbox_open (which fails
+ * without a tag); the tag is copied. */
+void mu_mailbox_set_file_tag(const char *tag);
 
 /* Open a mailbox.  url is an expanded URL: "mbox:PATH", "maildir:PATH",
  * "mh:PATH" or a bare PATH (auto-detected; see url.h).  A missing mailbox
@@ -191,6 +201,9 @@ void mu_msgstream_close(struct mu_msgstream *st);
 /* For drivers: a stream over fd's byte range [start, end). */
 void mu_msgstream_init_fd(struct mu_msgstream *st, int fd, bool own_fd,
 			  off_t start, off_t end, int kind);
+
+/* For drivers: the tag mu_mailbox_set_file_tag was given. */
+const char *mu_mailbox_file_tag(void);
 
 /* For drivers: record a failure -- its class in mb->errcode, its text in
  * mb->errbuf with *error_r pointing there -- and return -1.  The

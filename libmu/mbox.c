@@ -9,9 +9,10 @@
  *  - body lines ^>+From  lose one '>' (mboxrd), here for the scanner and
  *    in msgstream.c for readers, so sizes match what RETR sends.
  *
- * Locking: the session lock (flock on DIR/.NAME.pop3d-lock) for the whole
- * session; the delivery lock (dotlock + fcntl) only while scanning and
- * committing, so MTAs deliver during a POP3 session.  Messages are read
+ * Locking: the session lock (flock on DIR/.NAME.TAG-lock, TAG the
+ * program's file tag: mailbox.h) for the whole session; the delivery
+ * lock (dotlock + fcntl) only while scanning and committing, so MTAs
+ * deliver during a session.  Messages are read
  * with pread on the descriptor kept open: MTAs only ever append.  An MUA
  * may rewrite the file in place all the same; every message keeps an
  * identity taken at the scan, checked before it is read and at commit.
@@ -1315,16 +1316,18 @@ mbox_free_drv(struct mu_mailbox *mb)
 	mb->drv = NULL;
 }
 
-/* DIR/.NAME<suffix> for the mailbox DIR/NAME. */
+/* DIR/.NAME.TAG<suffix> for the mailbox DIR/NAME, TAG the program's
+ * file tag. */
 static char *
 beside(const char *path, const char *suffix)
 {
 	const char *slash = strrchr(path, '/');
+	const char *tag = mu_mailbox_file_tag();
 
 	if (slash == NULL)
-		return mu_xasprintf(".%s%s", path, suffix);
-	return mu_xasprintf("%.*s/.%s%s", (int)(slash - path), path, slash + 1,
-			    suffix);
+		return mu_xasprintf(".%s.%s%s", path, tag, suffix);
+	return mu_xasprintf("%.*s/.%s.%s%s", (int)(slash - path), path,
+			    slash + 1, tag, suffix);
 }
 
 static int
@@ -1334,7 +1337,7 @@ mbox_open_file(struct mu_mailbox *mb, struct mbox *d, bool write,
 	struct stat st;
 
 	/* O_NOFOLLOW: a maildrop is never reached through a symlink at its
-	 * last component (pop3d also refuses one before opening: owner.h) */
+	 * last component */
 	d->fd = open(mb->path, (write ? O_RDWR : O_RDONLY) | O_CLOEXEC |
 		     O_NOFOLLOW);
 	if (d->fd < 0) {
@@ -1365,9 +1368,9 @@ mbox_open(struct mu_mailbox *mb, int flags, const char **error_r)
 
 	d->fd = -1;
 	mb->drv = d;
-	d->journal_path = beside(mb->path, ".pop3d-journal");
-	d->journal_tmp = beside(mb->path, ".pop3d-journal.new");
-	d->session_path = beside(mb->path, ".pop3d-lock");
+	d->journal_path = beside(mb->path, "-journal");
+	d->journal_tmp = beside(mb->path, "-journal.new");
+	d->session_path = beside(mb->path, "-lock");
 
 	/* A mailbox that must exist and does not (mu-sieve -f with a typo):
 	 * refused before the session lock file is made beside it, which

@@ -28,6 +28,7 @@
 #include "privgroup.h"
 #include "url.h"
 #include "util.h"
+#include "pop3d/shared.h"
 #include "sieve/conf.h"
 #include "sieve/sieve.h"
 
@@ -323,6 +324,8 @@ main(int argc, char **argv)
 	time_t now;
 	int flags, status = EXIT_OK;
 
+	/* pop3d's lock files: a POP3 session and mu-sieve exclude each other */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	if (parse_options(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	if (mu_log_open(PROGRAM, "-", MU_LOG_NOTICE, 1, &error) < 0) {

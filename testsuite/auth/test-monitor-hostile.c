@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
+#include "libmu/mailbox.h"
 #include "pop3d/settings.h"
 #include "libmu/util.h"
 #include "pop3d/ipc.h"
@@ -39,6 +40,7 @@
 #include "pop3d/monitor.h"
 #include "pop3d/privsep.h"
 #include "pop3d/session.h"
+#include "pop3d/shared.h"
 #include "pop3d/statdb.h"
 #include "pop3d/tls.h"
 #include "pop3d/userdb.h"
@@ -1209,6 +1211,8 @@ main(void)
 		block_login = { .stat = "block", .login = true };
 	long long t0 = now_ms();
 
+	/* as pop3d's main does before any session */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;
