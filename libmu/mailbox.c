@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "url.h"
 #include "util.h"
 
@@ -135,6 +135,18 @@ driver_idx(const struct mu_mailbox *mb, size_t idx, size_t *d_r)
 		return false;
 	*d_r = mb->view[idx];
 	return true;
+}
+
+enum mu_format
+mu_mailbox_format(const struct mu_mailbox *mb)
+{
+	return mb->format;
+}
+
+bool
+mu_mailbox_session_locked(const struct mu_mailbox *mb)
+{
+	return mb->session_lock_fd >= 0;
 }
 
 size_t

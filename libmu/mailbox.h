@@ -61,57 +61,10 @@ struct mu_message_info {
 	bool clear_delete_mark;         /* commit removes that mark (undelete) */
 };
 
+/* A mailbox open (mu_mailbox_open); what is in it is the drivers'
+ * (mailbox-driver.h). */
 struct mu_mailbox;
 struct mu_msgstream;
-
-/* The driver operations table; each format fills one.
- * Ownership: the driver allocates mb->msgs (mu_x* allocators) and sets
- * mb->count in open; mailbox.c frees mb->msgs, mb->added, mb->path and mb
- * itself -- after ops->close, or after a failed ops->open (which must
- * release its own drv, fds and locks before returning -1, and set
- * mb->errcode).  mb->added is allocated by mailbox.c after open with
- * count entries (.line NULL: nothing to add). */
-struct mu_mailbox_ops {
-	const char *name;
-	/* open: lock as flags say, scan, fill mb->msgs/mb->count */
-	int (*open)(struct mu_mailbox *mb, int flags, const char **error_r);
-	/* open a stream on message idx (0-based) */
-	int (*stream_open)(struct mu_mailbox *mb, size_t idx,
-			   struct mu_msgstream *st, const char **error_r);
-	/* apply deletions, seen flags and added headers crash-safely */
-	int (*commit)(struct mu_mailbox *mb, const char **error_r);
-	/* append a complete message (LF line ends) under the delivery lock */
-	int (*append)(struct mu_mailbox *mb, const char *data, size_t len,
-		      const char **error_r);
-	void (*close)(struct mu_mailbox *mb);
-};
-
-/* Added headers pending commit (used by expire); set per message. */
-struct mu_pending_header {
-	char *line;                     /* "Name: value" without line end */
-};
-
-struct mu_mailbox {
-	const struct mu_mailbox_ops *ops;
-	enum mu_format format;
-	char *path;
-	int flags;
-	unsigned lock_timeout;          /* seconds */
-	enum mu_mailbox_error errcode;
-
-	struct mu_message_info *msgs;
-	size_t count;
-	struct mu_pending_header *added;  /* count entries, .line NULL: none */
-	/* the numbering callers see (mu_mailbox_hide_marked): message k of
-	 * the API is the driver's view[k]; NULL: all count, in order.  The
-	 * drivers index msgs and added by their own numbers. */
-	size_t *view;
-	size_t view_count;
-
-	void *drv;                      /* driver-private state */
-	int session_lock_fd;            /* -1: none */
-	char errbuf[512];
-};
 
 /* The word the drivers put in the names of the files they keep with a
  * mailbox: beside an mbox NAME, .NAME.TAG-lock (the session lock) and
@@ -165,6 +118,12 @@ int mu_mailbox_reopen(struct mu_mailbox **mb_io,
 /* Release locks and memory without committing anything. */
 void mu_mailbox_close(struct mu_mailbox *mb);
 
+/* The format of the open mailbox (the URL's, or the one detected). */
+enum mu_format mu_mailbox_format(const struct mu_mailbox *mb);
+/* Whether the mailbox holds its session lock (MU_OPEN_SESSION_LOCK on a
+ * mailbox that exists). */
+bool mu_mailbox_session_locked(const struct mu_mailbox *mb);
+
 /* ---- message streams ----
  * Reads a message line by line through a bounded buffer.  Each call
  * returns one chunk of a line: the chunk's bytes without the line
@@ -178,15 +137,12 @@ struct mu_msgstream {
 	off_t pos, end;                 /* byte range in the file */
 	bool in_body;                   /* the blank line after the header was read */
 	bool at_line_start;
-	int kind;                       /* driver-specific: MU_STREAM_MBOXRD unquotes >From */
+	int kind;                       /* the driver's (mailbox-driver.h) */
 	char *buf;
 	size_t buf_len, buf_off;
 	bool own_fd;
 	bool line_in_body;              /* the line being returned is body */
 };
-
-#define MU_STREAM_PLAIN  0
-#define MU_STREAM_MBOXRD 1
 
 int mu_msgstream_open(struct mu_mailbox *mb, size_t idx,
 		      struct mu_msgstream *st, const char **error_r);
@@ -197,23 +153,5 @@ off_t mu_msgstream_offset(const struct mu_msgstream *st);
 /* true once the line just returned was in the body (after the blank line) */
 bool mu_msgstream_in_body(const struct mu_msgstream *st);
 void mu_msgstream_close(struct mu_msgstream *st);
-
-/* For drivers: a stream over fd's byte range [start, end). */
-void mu_msgstream_init_fd(struct mu_msgstream *st, int fd, bool own_fd,
-			  off_t start, off_t end, int kind);
-
-/* For drivers: the tag mu_mailbox_set_file_tag was given. */
-const char *mu_mailbox_file_tag(void);
-
-/* For drivers: record a failure -- its class in mb->errcode, its text in
- * mb->errbuf with *error_r pointing there -- and return -1.  The
- * arguments may point into mb->errbuf. */
-int mu_mailbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
-		    const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-extern const struct mu_mailbox_ops mu_mbox_ops;
-extern const struct mu_mailbox_ops mu_maildir_ops;
-extern const struct mu_mailbox_ops mu_mh_ops;
 
 #endif

@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"

@@ -36,7 +36,7 @@
 #include "delmark.h"
 #include "lock.h"
 #include "log.h"
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "mailbox.h"
+#include "mailbox-driver.h"
 
 /* ---- what the Maildir and MH drivers do alike ----
  * Each reports a failure through mu_mailbox_fail. */
@@ -21,8 +21,9 @@ enum mu_mailbox_error mu_errno_class(int err);
 
 /* At open, after any MU_OPEN_CREATE: check that mb->path is a directory
  * and take the session lock (the file <lock_prefix>TAG.lock in it, TAG
- * the program's file tag: mailbox.h) if flags ask for it.  Returns 1 when the caller should scan it, 0 when it is missing
- * and that is allowed (an empty mailbox: mb->msgs allocated, no lock:
+ * the program's file tag: mailbox.h) if flags ask for it.  Returns 1
+ * when the caller should scan it, 0 when it is missing and that is
+ * allowed (an empty mailbox: mb->msgs allocated, no lock:
  * there is nowhere to put one, and nothing to guard), -1 on error.
  * format names it in messages ("Maildir", "MH folder"). */
 int mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,

@@ -11,7 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+/* the drivers' view of a mailbox: the tests look at mb->errcode */
+#include "mailbox-driver.h"
 #include "util.h"
 #include "pop3d/shared.h"
 
