@@ -76,10 +76,11 @@ struct mu_cfg_table {
 	size_t count;
 	const struct mu_cfg_alias *aliases;
 	size_t alias_count;
-	/* A name the table does not have is skipped without a word, for a
-	 * program that reads a few directives of another program's file
-	 * (and leaves checking the rest to that program); otherwise it is
-	 * an error, with a "did you mean" where a name is close. */
+	/* A name the table does not have is skipped without a word (once
+	 * its line is `name = value`), for a program that reads a few
+	 * directives of another program's file and leaves checking the rest
+	 * to that program; otherwise it is an error, with a "did you mean"
+	 * where a name is close. */
 	bool ignore_unknown;
 };
 
