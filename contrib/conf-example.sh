@@ -129,14 +129,6 @@ function flush(    text, head, rest, i, c) {
 
 BEGIN {
 	while ((getline line < manpage) > 0) {
-		if (line ~ /^\.\\" BEGIN NOT IN EFFECT/) { inert = 1; continue }
-		if (line ~ /^\.\\" END NOT IN EFFECT/) { inert = 0; continue }
-		if (inert) {
-			t = plain(line)
-			sub(/[,.]$/, "", t)
-			if (t != "") not_in_effect[t] = 1
-			continue
-		}
 		if (line ~ /^\.SH /) {
 			flush()
 			section = ""
@@ -210,8 +202,6 @@ BEGIN {
 		wrap(n ":")
 	if (n in summary && summary[n] != "")
 		wrap(summary[n])
-	if (n in not_in_effect)
-		wrap("(No effect yet in this release.)")
 	if (n == "host_id")
 		value = "mail.example.org"
 	print "#" n " =" (value != "" ? " " value : "")

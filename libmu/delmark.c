@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "delmark.h"
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "util.h"
 
 char

@@ -1,5 +1,5 @@
 /* Deletion marks that other programs leave in a message's header, and
- * their removal (pop3d's `undelete`).  Internal to libmu.
+ * their removal (mu_mailbox_clear_delete_mark).  Internal to libmu.
  *
  *  - "Status:" with the letter 'd': GNU Mailutils (its mbox driver, and
  *    the MH folders its amd layer writes) -- a message marked deleted

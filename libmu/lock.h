@@ -34,7 +34,7 @@
  * descriptor of the mailbox in this process drops them.
  *
  * Session lock: an flock()ed file beside or inside the mailbox; held for
- * the whole POP3 session so a second session gets IN-USE at once, while
+ * the whole session so a second session gets IN-USE at once, while
  * delivery agents (which never look at it) still deliver.  The kernel
  * drops it when the process dies, so it never goes stale. */
 #ifndef MU_LOCK_H

@@ -34,7 +34,6 @@ static struct {
 } log_state = {
 	/* before mu_log_open, e.g. for errors while reading the config */
 	.target = TARGET_STDERR, .fd = STDERR_FILENO, .level = MU_LOG_NOTICE,
-	.ident = "pop3d",
 };
 
 static const char *const level_names[] = {
@@ -105,6 +104,12 @@ mu_log_open(const char *ident, const char *target, unsigned level,
 		log_state.target = TARGET_SYSLOG;
 	}
 	return 0;
+}
+
+void
+mu_log_set_ident(const char *ident)
+{
+	snprintf(log_state.ident, sizeof log_state.ident, "%s", ident);
 }
 
 void
@@ -189,7 +194,9 @@ mu_vlog(enum mu_log_level level, const char *fmt, va_list ap)
 	}
 	if (log_state.target != TARGET_SYSLOG)
 		len += (size_t)snprintf(line + len, sizeof line - len,
-					"%s[%ld]: %s: ", log_state.ident,
+					"%s[%ld]: %s: ", log_state.ident[0] ?
+					log_state.ident :
+					program_invocation_short_name,
 					(long)getpid(), level_names[lv]);
 	if (log_state.prefix[0] != '\0') {
 		append_escaped(line, &len, sizeof line, log_state.prefix);

@@ -14,6 +14,9 @@ enum mu_log_level {
 int mu_log_open(const char *ident, const char *target, unsigned level,
 		int foreground, const char **error_r);
 void mu_log_close(void);
+/* The name lines start with until mu_log_open gives one (until then,
+ * and without this call, the program's file name). */
+void mu_log_set_ident(const char *ident);
 /* A prefix added to every line, e.g. "[client 127.0.0.1]"; NULL clears. */
 void mu_log_set_prefix(const char *prefix);
 void mu_log(enum mu_log_level level, const char *fmt, ...)

@@ -8,9 +8,25 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "url.h"
 #include "util.h"
+
+/* The program's, for every mailbox it opens. */
+static char *file_tag;
+
+void
+mu_mailbox_set_file_tag(const char *tag)
+{
+	free(file_tag);
+	file_tag = mu_xstrdup(tag);
+}
+
+const char *
+mu_mailbox_file_tag(void)
+{
+	return file_tag;
+}
 
 static const struct mu_mailbox_ops *
 driver_for(enum mu_format format)
@@ -68,6 +84,12 @@ mu_mailbox_open(struct mu_mailbox **mb_r, const char *url, int flags,
 
 	*mb_r = NULL;
 	*errcode_r = MU_MBERR_PERM;
+	if (file_tag == NULL) {
+		/* a program that forgot would make files no other finds */
+		*error_r = "the program gave no name for its lock files "
+			   "(mu_mailbox_set_file_tag)";
+		return -1;
+	}
 	if (mu_url_split(url, &format, &path, error_r) < 0)
 		return -1;
 	if (format == MU_FORMAT_AUTO)
@@ -113,6 +135,18 @@ driver_idx(const struct mu_mailbox *mb, size_t idx, size_t *d_r)
 		return false;
 	*d_r = mb->view[idx];
 	return true;
+}
+
+enum mu_format
+mu_mailbox_format(const struct mu_mailbox *mb)
+{
+	return mb->format;
+}
+
+bool
+mu_mailbox_session_locked(const struct mu_mailbox *mb)
+{
+	return mb->session_lock_fd >= 0;
 }
 
 size_t

@@ -2,7 +2,7 @@
  *
  * A message is seen as a sequence of lines.  Its size is the number of
  * octets it has when every line ends in CRLF (the canonical form of
- * RFC 5322, which POP3 sends): a line's terminator is LF, one CR just
+ * RFC 5322, in which messages travel): a line's terminator is LF, one CR just
  * before that LF belongs to the terminator, and a final line without LF
  * counts as if it had CRLF.  Sizes and UIDLs are computed once, when the
  * mailbox is scanned, and reused.
@@ -33,7 +33,7 @@ enum mu_mailbox_error {
 enum mu_open_flags {
 	MU_OPEN_READONLY     = 0,
 	MU_OPEN_WRITE        = 1 << 0,  /* deletions and changes may be committed */
-	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the POP3 session lock (IN-USE) */
+	MU_OPEN_SESSION_LOCK = 1 << 1,  /* take the session lock (IN-USE) */
 	MU_OPEN_NOCREATE     = 1 << 2,  /* a missing mailbox is an error */
 	/* create a missing Maildir or MH folder (empty), so that the session
 	 * lock can be taken before anything is appended (bulletins) */
@@ -54,64 +54,27 @@ struct mu_message_info {
 	/* X-Expire-Timestamp value (seconds since the epoch) as scanned at
 	 * open: 0 none (or not a number), MU_EXPIRE_TS_UNREAD not read */
 	int64_t expire_ts;
-	/* the storage carries a deletion mark another program left
-	 * (pop3d.conf(5), undelete): mbox and MH "Status:" with 'd' or "X-Status:"
-	 * with 'D'; Maildir the T flag.  pop3d treats it as deleted. */
+	/* the storage carries a deletion mark another program left: mbox and
+	 * MH "Status:" with 'd' or "X-Status:" with 'D'; Maildir the T flag
+	 * (mu_mailbox_hide_marked, mu_mailbox_clear_delete_mark) */
 	bool delete_mark;
 	bool clear_delete_mark;         /* commit removes that mark (undelete) */
 };
 
+/* A mailbox open (mu_mailbox_open); what is in it is the drivers'
+ * (mailbox-driver.h). */
 struct mu_mailbox;
 struct mu_msgstream;
 
-/* The driver operations table; each format fills one.
- * Ownership: the driver allocates mb->msgs (mu_x* allocators) and sets
- * mb->count in open; mailbox.c frees mb->msgs, mb->added, mb->path and mb
- * itself -- after ops->close, or after a failed ops->open (which must
- * release its own drv, fds and locks before returning -1, and set
- * mb->errcode).  mb->added is allocated by mailbox.c after open with
- * count entries (.line NULL: nothing to add). */
-struct mu_mailbox_ops {
-	const char *name;
-	/* open: lock as flags say, scan, fill mb->msgs/mb->count */
-	int (*open)(struct mu_mailbox *mb, int flags, const char **error_r);
-	/* open a stream on message idx (0-based) */
-	int (*stream_open)(struct mu_mailbox *mb, size_t idx,
-			   struct mu_msgstream *st, const char **error_r);
-	/* apply deletions, seen flags and added headers crash-safely */
-	int (*commit)(struct mu_mailbox *mb, const char **error_r);
-	/* append a complete message (LF line ends) under the delivery lock */
-	int (*append)(struct mu_mailbox *mb, const char *data, size_t len,
-		      const char **error_r);
-	void (*close)(struct mu_mailbox *mb);
-};
-
-/* Added headers pending commit (used by expire); set per message. */
-struct mu_pending_header {
-	char *line;                     /* "Name: value" without line end */
-};
-
-struct mu_mailbox {
-	const struct mu_mailbox_ops *ops;
-	enum mu_format format;
-	char *path;
-	int flags;
-	unsigned lock_timeout;          /* seconds */
-	enum mu_mailbox_error errcode;
-
-	struct mu_message_info *msgs;
-	size_t count;
-	struct mu_pending_header *added;  /* count entries, .line NULL: none */
-	/* the numbering callers see (mu_mailbox_hide_marked): message k of
-	 * the API is the driver's view[k]; NULL: all count, in order.  The
-	 * drivers index msgs and added by their own numbers. */
-	size_t *view;
-	size_t view_count;
-
-	void *drv;                      /* driver-private state */
-	int session_lock_fd;            /* -1: none */
-	char errbuf[512];
-};
+/* The word the drivers put in the names of the files they keep with a
+ * mailbox: beside an mbox NAME, .NAME.TAG-lock (the session lock) and
+ * .NAME.TAG-journal (the commit's journal); in a Maildir, TAG.lock; in an
+ * MH folder, .TAG.lock and .TAG-tmp.* (copies on their way).  The session
+ * lock is how programs that work on one mailbox exclude each other: they
+ * must all give the same tag, and keep it, as files of it may be there
+ * already.  Called before the first mu_mailbox_open (which fails
+ * without a tag); the tag is copied. */
+void mu_mailbox_set_file_tag(const char *tag);
 
 /* Open a mailbox.  url is an expanded URL: "mbox:PATH", "maildir:PATH",
  * "mh:PATH" or a bare PATH (auto-detected; see url.h).  A missing mailbox
@@ -155,6 +118,12 @@ int mu_mailbox_reopen(struct mu_mailbox **mb_io,
 /* Release locks and memory without committing anything. */
 void mu_mailbox_close(struct mu_mailbox *mb);
 
+/* The format of the open mailbox (the URL's, or the one detected). */
+enum mu_format mu_mailbox_format(const struct mu_mailbox *mb);
+/* Whether the mailbox holds its session lock (MU_OPEN_SESSION_LOCK on a
+ * mailbox that exists). */
+bool mu_mailbox_session_locked(const struct mu_mailbox *mb);
+
 /* ---- message streams ----
  * Reads a message line by line through a bounded buffer.  Each call
  * returns one chunk of a line: the chunk's bytes without the line
@@ -168,15 +137,12 @@ struct mu_msgstream {
 	off_t pos, end;                 /* byte range in the file */
 	bool in_body;                   /* the blank line after the header was read */
 	bool at_line_start;
-	int kind;                       /* driver-specific: MU_STREAM_MBOXRD unquotes >From */
+	int kind;                       /* the driver's (mailbox-driver.h) */
 	char *buf;
 	size_t buf_len, buf_off;
 	bool own_fd;
 	bool line_in_body;              /* the line being returned is body */
 };
-
-#define MU_STREAM_PLAIN  0
-#define MU_STREAM_MBOXRD 1
 
 int mu_msgstream_open(struct mu_mailbox *mb, size_t idx,
 		      struct mu_msgstream *st, const char **error_r);
@@ -187,20 +153,5 @@ off_t mu_msgstream_offset(const struct mu_msgstream *st);
 /* true once the line just returned was in the body (after the blank line) */
 bool mu_msgstream_in_body(const struct mu_msgstream *st);
 void mu_msgstream_close(struct mu_msgstream *st);
-
-/* For drivers: a stream over fd's byte range [start, end). */
-void mu_msgstream_init_fd(struct mu_msgstream *st, int fd, bool own_fd,
-			  off_t start, off_t end, int kind);
-
-/* For drivers: record a failure -- its class in mb->errcode, its text in
- * mb->errbuf with *error_r pointing there -- and return -1.  The
- * arguments may point into mb->errbuf. */
-int mu_mailbox_fail(struct mu_mailbox *mb, enum mu_mailbox_error code,
-		    const char **error_r, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-extern const struct mu_mailbox_ops mu_mbox_ops;
-extern const struct mu_mailbox_ops mu_maildir_ops;
-extern const struct mu_mailbox_ops mu_mh_ops;
 
 #endif

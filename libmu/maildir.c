@@ -33,12 +33,11 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"
 
-#define MAILDIR_SESSION_LOCK "pop3d.lock"
 #define MAILDIR_MODE 0700
 
 struct maildir_msg {
@@ -189,13 +188,13 @@ has_trash_flag(const char *base)
 }
 
 /* Can the name's W= field stand for the size RETR sends?  Dovecot's
- * ",W=<n>" is the message's size with CRLF line ends, as pop3d counts
+ * ",W=<n>" is the message's size with CRLF line ends, as mailbox.h counts
  * it, with one difference: Dovecot adds nothing for a last line without
- * a line end, where pop3d sends (and counts) a CRLF -- `doveadm save` of
+ * a line end, where mailbox.h counts a CRLF -- `doveadm save` of
  * such a message gives W= 2 short.  So W= is taken only when
  *  - the name's ",S=<n>" is the file's size (the file is the one the
- *    name was made for: not rewritten since, e.g. by pop3d's own header
- *    stamp, which keeps the name);
+ *    name was made for: not rewritten since, e.g. by a header added at
+ *    commit (mu_mailbox_add_header), which keeps the name);
  *  - the file ends in LF (the last byte is read, not the file);
  *  - S <= W <= 2 S (CRLF adds at most one octet per octet; anything
  *    else is no size Dovecot wrote).
@@ -302,8 +301,8 @@ maildir_open(struct mu_mailbox *mb, int flags, const char **error_r)
 	if ((flags & MU_OPEN_CREATE) && stat(mb->path, &st) < 0 &&
 	    errno == ENOENT && create_maildir(mb, error_r) < 0)
 		goto error;
-	rc = mu_msgfile_open_dir(mb, flags, "Maildir", MAILDIR_SESSION_LOCK,
-				 error_r);
+	/* TAG.lock in the root, beside cur/, new/ and tmp/ */
+	rc = mu_msgfile_open_dir(mb, flags, "Maildir", "", error_r);
 	if (rc <= 0) {
 		if (rc < 0)
 			goto error;

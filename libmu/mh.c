@@ -10,7 +10,7 @@
  * purge) -- but an older ",N" is never replaced, the backup gets a free
  * name (",N.2", ...) -- and N leaves every sequence of .mh_sequences.
  * Retrieved messages leave the "unseen" sequence (the usual
- * Unseen-Sequence; pop3d does not read the user's .mh_profile).
+ * Unseen-Sequence; this driver does not read the user's .mh_profile).
  *
  * MH tools renumber messages and reuse numbers while a session is open
  * (rmm, then inc delivers the next mail as the same number; sortm,
@@ -36,15 +36,13 @@
 #include "delmark.h"
 #include "lock.h"
 #include "log.h"
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "msgfile.h"
 #include "scan.h"
 #include "util.h"
 
-#define MH_SESSION_LOCK ".pop3d.lock"
 #define MH_SEQUENCES ".mh_sequences"
 #define MH_UNSEEN_SEQUENCE "unseen"
-#define MH_TMP_PREFIX ".pop3d-tmp."
 #define MH_BACKUP_PREFIX ","
 /* ",N", then ",N.2" up to this: a folder with that many backups of one
  * number has a purge problem, not a naming one */
@@ -300,8 +298,8 @@ mh_open(struct mu_mailbox *mb, int flags, const char **error_r)
 				strerror(errno));
 		goto error;
 	}
-	rc = mu_msgfile_open_dir(mb, flags, "MH folder", MH_SESSION_LOCK,
-				 error_r);
+	/* .TAG.lock: a dot file, which MH programs pass over */
+	rc = mu_msgfile_open_dir(mb, flags, "MH folder", ".", error_r);
 	if (rc <= 0) {
 		if (rc < 0)
 			goto error;
@@ -797,7 +795,9 @@ add_header(struct mu_mailbox *mb, size_t idx, const char **error_r)
 		return 0;
 	}
 	path = msg_path(mb, m->num);
-	tmppath = mu_xasprintf("%s/%s%lu", mb->path, MH_TMP_PREFIX, m->num);
+	/* .TAG-tmp.N (mailbox.h: the tag), a dot file MH programs pass over */
+	tmppath = mu_xasprintf("%s/.%s-tmp.%lu", mb->path,
+			       mu_mailbox_file_tag(), m->num);
 	/* a leftover of an earlier crash (we hold the session lock) */
 	if (unlink(tmppath) < 0 && errno != ENOENT) {
 		rc = mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
@@ -1003,8 +1003,9 @@ mh_append(struct mu_mailbox *mb, const char *data, size_t len,
 		return mu_mailbox_fail(mb, mu_errno_class(errno), error_r,
 				       "cannot create MH folder %s: %s", mb->path,
 				       strerror(errno));
-	tmppath = mu_xasprintf("%s/%sappend.%ld.%016llx", mb->path,
-			       MH_TMP_PREFIX, (long)getpid(), mu_random64());
+	tmppath = mu_xasprintf("%s/.%s-tmp.append.%ld.%016llx", mb->path,
+			       mu_mailbox_file_tag(), (long)getpid(),
+			       mu_random64());
 	if (mu_write_new_file(tmppath, data, len, &step) < 0) {
 		/* nothing to remove: a file it created is gone again */
 		mu_mailbox_fail(mb, mu_errno_class(errno), error_r,

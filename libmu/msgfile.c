@@ -316,10 +316,11 @@ mu_errno_class(int err)
 }
 
 static int
-lock_session(struct mu_mailbox *mb, const char *lock_name,
+lock_session(struct mu_mailbox *mb, const char *lock_prefix,
 	     const char **error_r)
 {
-	char *lockfile = mu_xasprintf("%s/%s", mb->path, lock_name);
+	char *lockfile = mu_xasprintf("%s/%s%s.lock", mb->path, lock_prefix,
+				      mu_mailbox_file_tag());
 	const char *err = NULL;
 	int rc = mu_session_lock(lockfile, &mb->session_lock_fd, &err);
 
@@ -346,7 +347,7 @@ mu_msgfile_unlock_session(struct mu_mailbox *mb)
 
 int
 mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,
-		    const char *lock_name, const char **error_r)
+		    const char *lock_prefix, const char **error_r)
 {
 	struct stat st;
 	int err;
@@ -364,7 +365,7 @@ mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,
 		err = ENOTDIR;
 	} else {
 		if ((flags & MU_OPEN_SESSION_LOCK) &&
-		    lock_session(mb, lock_name, error_r) < 0)
+		    lock_session(mb, lock_prefix, error_r) < 0)
 			return -1;
 		return 1;
 	}

@@ -10,7 +10,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "mailbox.h"
+#include "mailbox-driver.h"
 
 /* ---- what the Maildir and MH drivers do alike ----
  * Each reports a failure through mu_mailbox_fail. */
@@ -20,13 +20,14 @@
 enum mu_mailbox_error mu_errno_class(int err);
 
 /* At open, after any MU_OPEN_CREATE: check that mb->path is a directory
- * and take the session lock (the file lock_name in it) if flags ask for
- * it.  Returns 1 when the caller should scan it, 0 when it is missing
- * and that is allowed (an empty mailbox: mb->msgs allocated, no lock:
+ * and take the session lock (the file <lock_prefix>TAG.lock in it, TAG
+ * the program's file tag: mailbox.h) if flags ask for it.  Returns 1
+ * when the caller should scan it, 0 when it is missing and that is
+ * allowed (an empty mailbox: mb->msgs allocated, no lock:
  * there is nowhere to put one, and nothing to guard), -1 on error.
  * format names it in messages ("Maildir", "MH folder"). */
 int mu_msgfile_open_dir(struct mu_mailbox *mb, int flags, const char *format,
-			const char *lock_name, const char **error_r);
+			const char *lock_prefix, const char **error_r);
 
 /* Release the session lock mu_msgfile_open_dir took, if any. */
 void mu_msgfile_unlock_session(struct mu_mailbox *mb);
@@ -126,7 +127,7 @@ int mu_commit_end(struct mu_mailbox *mb, const struct mu_commit_status *cs,
 /* ---- file helpers ---- */
 
 /* Open a message file for reading: no symlink is followed (a link planted
- * in a mail directory must not make pop3d read another file), no FIFO
+ * in a mail directory must not make us read another file), no FIFO
  * blocks the session, and it must be a regular file (else EINVAL).
  * Returns the fd with *st_r filled, or -1 with errno. */
 int mu_msgfile_open(const char *path, struct stat *st_r);

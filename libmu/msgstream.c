@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+#include "mailbox-driver.h"
 #include "util.h"
 
 void

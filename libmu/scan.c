@@ -10,7 +10,7 @@
 #include "scan.h"
 #include "util.h"
 
-/* Header fields left out of the hash: ones pop3d adds (X-Expire-Timestamp),
+/* Header fields left out of the hash: the expire stamp (X-Expire-Timestamp),
  * the UIDL itself, and the status fields MUAs rewrite in place (mutt,
  * pine, Mailutils, Dovecot's mbox), so that none of them changes a UIDL. */
 static const char *const unstable_fields[] = {
@@ -99,7 +99,8 @@ mu_expire_ts_parse(const char *line, size_t len, int64_t *ts_r)
 }
 
 /* Facts of complete header lines kept for later: the first valid expire
- * stamp (a message has one; pop3d never adds a second), deletion marks. */
+ * stamp (a message has one: mu_mailbox_add_header adds none to a message
+ * that has one), deletion marks. */
 static void
 note_header_facts(struct mu_scan *sc, const char *line, size_t len)
 {
@@ -231,7 +232,7 @@ mu_scan_end(struct mu_scan *sc, struct mu_message_info *info)
  *  3. such a copy gets "CANDIDATE~n" instead, or ~n+1, ~n+2 ..., the first
  *     name no message has, in mailbox order.
  *
- * Passes 1 and 2 are the rule pop3d always had, so every UIDL it gave that
+ * Passes 1 and 2 are the rule UIDLs always had, so every UIDL given that
  * was unique stays; only copies that collided move.  They move to "~":
  * every name pass 2 makes ends in "-digits" and every name pass 3 makes in
  * "~digits", so no later copy's "-n" can ever claim a "~" name, and a

@@ -4,12 +4,12 @@
  * lie within one line: chunk bytes without the line terminator, and eol
  * true for the chunk that ends the line (the LF, and one CR just before
  * it, are the terminator).  A final line without LF is fed with eol true
- * and counts as if it had CRLF (pop3d sends one).  mbox drivers feed the
+ * and counts as if it had CRLF (as the message is sent).  mbox drivers feed the
  * line after >From unquoting.
  *
  * The scanner computes the CRLF size and line count, and the content hash
  * of the UIDL scheme (doc/uidl.md): MD5 over the message without the
- * header fields that pop3d or MUAs add or rewrite (X-Expire-Timestamp,
+ * header fields that servers or MUAs add or rewrite (X-Expire-Timestamp,
  * X-UIDL, Status, X-Status, X-Keywords, X-UID, X-IMAP, X-IMAPbase), plus
  * any salt the driver adds (mbox: its From_ line).  An X-UIDL header with
  * a valid value (1-70 printable, no space) is remembered; it wins.  The
@@ -57,7 +57,7 @@ void mu_scan_end(struct mu_scan *sc, struct mu_message_info *info);
 void mu_uidl_make_unique(struct mu_message_info *msgs, size_t count);
 
 /* The value of a complete header line "X-Expire-Timestamp: <seconds>"
- * (pop3d's expire stamp): true with *ts_r > 0 when line is that field
+ * (the expire stamp): true with *ts_r > 0 when line is that field
  * and its value is a decimal number, spaces around it allowed. */
 bool mu_expire_ts_parse(const char *line, size_t len, int64_t *ts_r);
 

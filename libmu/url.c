@@ -1,5 +1,4 @@
-/* Mailbox URL templates and format auto-detection (pop3d.conf(5), "Mailbox
- * URL templates").
+/* Mailbox URL templates and format auto-detection.
  *
  * The user name comes from the network: whatever a client sends as USER
  * must never name a file outside the directory the template meant.  So a
@@ -268,7 +267,7 @@ mu_url_expand(const char *template, const char *user, const char *home,
 		*error_r = "empty mailbox path";
 		goto fail;
 	}
-	/* pop3d runs from /, as another user: a relative path would name
+	/* servers run from /, as another user: a relative path would name
 	 * a file nobody meant */
 	if (out.data[path_start] != '/') {
 		*error_r = "mailbox path is not absolute (start it with /, ~/ or %h)";

@@ -21,7 +21,7 @@ int mu_url_split(const char *url, enum mu_format *format_r, char **path_r,
  * A missing path gives fallback. */
 enum mu_format mu_format_detect(const char *path, enum mu_format fallback);
 
-/* Check a template's syntax without a user (for pop3d -t). */
+/* Check a template's syntax without a user (for a configuration check). */
 int mu_url_check_template(const char *template, const char **error_r);
 
 #endif

@@ -12,8 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include <gnutls/crypto.h>
-#include <gnutls/gnutls.h>
+#include <nettle/md5.h>
 
 #include "log.h"
 #include "util.h"
@@ -217,8 +216,10 @@ mu_fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* nettle's, not a TLS library's: a mail library needs a hash, not TLS,
+ * and a program that reads mail (mu-sieve) should not pull TLS in */
 struct mu_md5 {
-	gnutls_hash_hd_t hd;
+	struct md5_ctx ctx;
 };
 
 struct mu_md5 *
@@ -226,28 +227,25 @@ mu_md5_new(void)
 {
 	struct mu_md5 *h = mu_xmalloc(sizeof *h);
 
-	if (gnutls_hash_init(&h->hd, GNUTLS_DIG_MD5) < 0) {
-		mu_log(MU_LOG_CRIT, "GnuTLS refuses MD5");
-		_exit(70);
-	}
+	md5_init(&h->ctx);
 	return h;
 }
 
 void
 mu_md5_update(struct mu_md5 *h, const void *data, size_t len)
 {
-	gnutls_hash(h->hd, data, len);
+	md5_update(&h->ctx, len, data);
 }
 
 void
 mu_md5_final_hex(struct mu_md5 *h, char out[MU_MD5_HEX_LEN + 1])
 {
 	static const char hex[] = "0123456789abcdef";
-	unsigned char d[16];
+	unsigned char d[MD5_DIGEST_SIZE];
 
-	gnutls_hash_deinit(h->hd, d);
+	md5_digest(&h->ctx, sizeof d, d);
 	free(h);
-	for (int i = 0; i < 16; i++) {
+	for (int i = 0; i < MD5_DIGEST_SIZE; i++) {
 		out[2 * i] = hex[d[i] >> 4];
 		out[2 * i + 1] = hex[d[i] & 15];
 	}

@@ -38,7 +38,7 @@ int mu_pwrite_all(int fd, const void *data, size_t len, off_t off);
 /* fsync the directory that holds path */
 int mu_fsync_dir_of(const char *path);
 
-/* MD5 in lower-case hex (33 bytes with NUL) through GnuTLS. */
+/* MD5 in lower-case hex (33 bytes with NUL), through nettle. */
 #define MU_MD5_HEX_LEN 32
 struct mu_md5;
 struct mu_md5 *mu_md5_new(void);

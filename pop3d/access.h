@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 
 /* Is the client at SA (as accept() or getpeername() gave it) let in by
  * deny_from and allow_from? */

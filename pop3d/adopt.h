@@ -25,7 +25,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/auth.h"
 
 struct monitor;

@@ -7,7 +7,7 @@
 #include <sys/types.h>
 
 #include "config.h"    /* autoconf */
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 
 enum auth_backend { AUTH_BACKEND_PAM, AUTH_BACKEND_POPAUTH };
 

@@ -24,8 +24,8 @@
 
 #include <stdbool.h>
 
-#include "libmu/settings.h"
 #include "pop3d/limits.h"
+#include "pop3d/settings.h"
 #include "pop3d/statdb.h"
 
 #define BLOCK_MAX_NAMES 2

@@ -209,7 +209,7 @@ bulletins_deliver(const struct mu_config *cfg, const struct auth_user *user,
 	if (cfg->bulletin_source == NULL)
 		return 0;
 	/* only one session of the user may deliver at a time */
-	if (mb->session_lock_fd < 0) {
+	if (!mu_mailbox_session_locked(mb)) {
 		mu_log(MU_LOG_WARNING, "bulletins for %s: the mailbox cannot be "
 		       "locked (it does not exist); none delivered", who);
 		return 0;

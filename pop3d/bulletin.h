@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/auth.h"
 
 /* Bulletin numbers are positions in bulletin_source; a record beyond

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libmu/log.h"
 #include "libmu/url.h"
 #include "libmu/util.h"
 #include "pop3d/conf.h"
@@ -136,7 +135,7 @@ static const struct {
 static char **
 string_field(struct mu_config *cfg, const char *name)
 {
-	const struct mu_directive *d = mu_directive_find(name);
+	const struct mu_cfg_directive *d = mu_directive_find(name);
 
 	return (char **)(void *)((char *)cfg + d->offset);
 }
@@ -435,20 +434,6 @@ conf_load(struct mu_config *cfg, const char *file, bool explicit_file,
 		*error_r = mu_xasprintf("%s: bad configuration", file);
 	}
 	return -1;
-}
-
-static void
-warn_one(const char *name, void *ctx)
-{
-	mu_log(MU_LOG_WARNING, "%s: directive \"%s\" has no effect yet",
-	       (const char *)ctx, name);
-}
-
-void
-conf_warn_unimplemented(const struct mu_config *cfg)
-{
-	mu_config_warn_unimplemented(cfg, warn_one,
-				     (void *)(cfg->file ? cfg->file : "config"));
 }
 
 const char *

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/limits.h"
 /* the response texts come with a configuration (data_file_path) */
 #include "pop3d/texts.h"
@@ -54,9 +54,5 @@ unsigned conf_directive_line(const char *file, const char *name);
 /* host_id, or the system's host name when it is unset: into buf,
  * which is returned. */
 const char *conf_host_id(const struct mu_config *cfg, char *buf, size_t size);
-
-/* Log one warning per directive set in the file whose feature is not
- * built yet: accepted, never silently ignored. */
-void conf_warn_unimplemented(const struct mu_config *cfg);
 
 #endif

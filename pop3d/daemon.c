@@ -727,7 +727,6 @@ daemon_reload(struct daemon *d)
 	/* certificates are re-read too (renewed ones take effect without a
 	 * restart); broken ones leave the old in use, logged (tls.c) */
 	tls_server_reload(cfg);
-	conf_warn_unimplemented(cfg);
 	d->cfg = cfg;
 	mu_config_free(old);
 	free(old);

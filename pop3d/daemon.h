@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 
 struct daemon_options {
 	const char *config_file;        /* re-read on SIGHUP */

@@ -7,7 +7,7 @@
 #include <sys/resource.h>
 
 #include "libmu/log.h"
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/fdlimit.h"
 
 void

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "libmu/mailbox.h"
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/auth.h"
 
 struct session;

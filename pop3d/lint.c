@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "libmu/util.h"
 #include "libmu/url.h"
 #include "pop3d/conf.h"
@@ -625,34 +625,44 @@ lint_bulletin_db(struct lint *l, const struct mu_config *cfg)
 	identity_free(&id);
 }
 
-/* Gromox's thread pool: pop3d has no threads to tune (one process a
- * session, doc/privsep.md); one warning for all four. */
+/* The directives marked POP3D_NO_EFFECT (Gromox's thread pool): pop3d
+ * has no threads to tune (one process a session, doc/privsep.md); one
+ * warning for them all, at the first the file sets, naming each. */
 static void
-lint_thread_pool(struct lint *l, const struct mu_config *cfg)
+lint_no_effect(struct lint *l, const struct mu_config *cfg)
 {
-	static const char *const names[] = {
-		"pop3_thread_init_num", "pop3_thread_charge_num",
-		"context_average_mem", "context_average_units", NULL,
-	};
 	const char *first = NULL;
 	unsigned first_line = 0;
+	size_t marked = 0, k = 0;
+	struct mu_buf names;
 
-	for (size_t i = 0; names[i] != NULL; i++) {
-		unsigned line = conf_directive_line(l->file, names[i]);
+	for (size_t i = 0; i < mu_directive_count; i++)
+		if (mu_directives[i].flags & POP3D_NO_EFFECT)
+			marked++;
+	mu_buf_init(&names);
+	for (size_t i = 0; i < mu_directive_count; i++) {
+		const char *name = mu_directives[i].name;
+		unsigned line;
 
-		if (mu_config_is_set(cfg, names[i]) &&
+		if (!(mu_directives[i].flags & POP3D_NO_EFFECT))
+			continue;
+		mu_buf_appendf(&names, "%s%s", k == 0 ? "" : k + 1 == marked ?
+			       " and " : ", ", name);
+		k++;
+		line = conf_directive_line(l->file, name);
+		if (mu_config_is_set(cfg, name) &&
 		    (first == NULL || (line > 0 && line < first_line))) {
-			first = names[i];
+			first = name;
 			first_line = line;
 		}
 	}
 	if (first != NULL)
-		lint_report(l, false, first, "pop3_thread_init_num, "
-			    "pop3_thread_charge_num, context_average_mem and "
-			    "context_average_units have no effect: pop3d is not "
-			    "a thread pool but forks processes for each "
+		lint_report(l, false, first, "%s %s no effect: pop3d is not a "
+			    "thread pool but forks processes for each "
 			    "connection (context_num bounds them; "
-			    "context_max_mem bounds each one's buffers)");
+			    "context_max_mem bounds each one's buffers)",
+			    names.data, marked == 1 ? "has" : "have");
+	mu_buf_free(&names);
 }
 
 /* config_file_path and data_file_path: directories that are not there
@@ -694,12 +704,6 @@ lint_search_paths(struct lint *l, const struct mu_config *cfg)
 	free(file);
 }
 
-static void
-warn_unimplemented(const char *name, void *ctx)
-{
-	lint_report(ctx, false, name, "%s: has no effect yet", name);
-}
-
 int
 lint_run(const char *file, bool explicit_file)
 {
@@ -717,9 +721,8 @@ lint_run(const char *file, bool explicit_file)
 		lint_spool(&l, &cfg);
 		lint_shared_mailbox(&l, &cfg);
 		lint_bulletin_db(&l, &cfg);
-		lint_thread_pool(&l, &cfg);
+		lint_no_effect(&l, &cfg);
 		lint_search_paths(&l, &cfg);
-		mu_config_warn_unimplemented(&cfg, warn_unimplemented, &l);
 	}
 	if (l.errors == 0) {
 		/* the key's password is a secret: -t output ends up in bug

@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/statdb.h"
 
 bool login_delay_enabled(const struct mu_config *cfg);

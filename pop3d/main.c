@@ -10,8 +10,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "libmu/log.h"
+#include "libmu/mailbox.h"
 #include "libmu/util.h"
 #include "pop3d/access.h"
 #include "pop3d/conf.h"
@@ -21,6 +22,7 @@
 #include "pop3d/lint.h"
 #include "pop3d/net.h"
 #include "pop3d/session.h"
+#include "pop3d/shared.h"
 #include "pop3d/tls.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/pop3d.conf"
@@ -253,6 +255,10 @@ main(int argc, char **argv)
 	char *problem;
 	int status;
 
+	/* the names pop3d's log lines and its files in the spools have
+	 * always had */
+	mu_log_set_ident("pop3d");
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	parse_options(argc, argv, &o);
 	if (o.help) {
 		usage(stdout);
@@ -279,7 +285,6 @@ main(int argc, char **argv)
 			cfg->log_file, error);
 		return 1;
 	}
-	conf_warn_unimplemented(cfg);
 	fd_limit_apply(fd_limit_wanted(cfg));
 	/* certificates are loaded here, once, before any session forks:
 	 * every child inherits them and the session ticket key */

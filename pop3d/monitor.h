@@ -11,7 +11,7 @@
 
 #include <gsasl.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/auth.h"
 #include "pop3d/block.h"
 #include "pop3d/ipc.h"

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <time.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "libmu/mailbox.h"
 #include "pop3d/auth.h"
 #include "pop3d/conn.h"

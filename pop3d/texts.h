@@ -19,8 +19,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "libmu/settings.h"
 #include "pop3d/limits.h"
+#include "pop3d/settings.h"
 
 /* In the order of pop3d.conf(5) and of the installed pop3_code.txt. */
 enum text_id {

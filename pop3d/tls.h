@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 
 struct session;
 

@@ -6,7 +6,7 @@
 
 #include <gnutls/gnutls.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 
 /* Add every pop3_certificate_path / pop3_private_key_path pair of cfg to
  * cred (colon lists, paired in order; with no key list, each certificate

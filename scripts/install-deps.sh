@@ -11,7 +11,8 @@ PACKAGES=(
 	# the build
 	build-essential autoconf automake libtool pkg-config
 	# the libraries configure requires
-	libgnutls28-dev libgdbm-dev libpam0g-dev libgsasl-dev libcrypt-dev
+	libgnutls28-dev nettle-dev libgdbm-dev libpam0g-dev libgsasl-dev
+	libcrypt-dev
 	# the test suite: its driver, certtool for TLS fixtures, pam_matrix
 	# for the PAM backend, and the real POP3 clients of testsuite/interop
 	python3 gnutls-bin libpam-wrapper libnss-wrapper curl fetchmail mpop ca-certificates

@@ -23,12 +23,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "settings.h"           /* struct mu_config */
 #include "log.h"
 #include "mailbox.h"
 #include "privgroup.h"
 #include "url.h"
 #include "util.h"
+#include "pop3d/shared.h"
+#include "sieve/conf.h"
 #include "sieve/sieve.h"
 
 #define PROGRAM "mu-sieve"
@@ -136,7 +137,7 @@ parse_options(int argc, char **argv, struct options *o)
 
 /* The invoking user's mailbox: the config's template, like pop3d. */
 static char *
-default_mailbox(const struct mu_config *cfg)
+default_mailbox(const struct sieve_conf *cfg)
 {
 	const struct passwd *pw = getpwuid(getuid());
 	const char *error;
@@ -159,7 +160,7 @@ default_mailbox(const struct mu_config *cfg)
  * taken only to make and remove lock and journal files beside the
  * mailbox (libmu/privgroup.h).  (gid_t)-1: none. */
 static gid_t
-spool_group(const struct mu_config *cfg)
+spool_group(const struct sieve_conf *cfg)
 {
 	const struct group *gr;
 
@@ -181,7 +182,7 @@ spool_group(const struct mu_config *cfg)
  * session does -- so that the session lock and every file a driver
  * creates belong to the user, whose own POP3 sessions must open them. */
 static int
-become_mailbox_owner(const char *url, const struct mu_config *cfg)
+become_mailbox_owner(const char *url, const struct sieve_conf *cfg)
 {
 	enum mu_format format;
 	const struct passwd *pw;
@@ -314,7 +315,7 @@ int
 main(int argc, char **argv)
 {
 	struct options o;
-	struct mu_config cfg;
+	struct sieve_conf cfg;
 	struct sieve_script *script;
 	struct mu_mailbox *mb;
 	struct totals t = { 0, 0, 0 };
@@ -323,6 +324,8 @@ main(int argc, char **argv)
 	time_t now;
 	int flags, status = EXIT_OK;
 
+	/* pop3d's lock files: a POP3 session and mu-sieve exclude each other */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	if (parse_options(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	if (mu_log_open(PROGRAM, "-", MU_LOG_NOTICE, 1, &error) < 0) {
@@ -333,17 +336,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s\n", error);
 		return EXIT_SCRIPT;
 	}
-	mu_config_init(&cfg);
-	if (mu_config_read(&cfg, o.config_file, !o.config_explicit, stderr) != 0) {
+	sieve_conf_init(&cfg);
+	if (sieve_conf_read(&cfg, o.config_file, !o.config_explicit,
+			    stderr) != 0) {
 		sieve_script_free(script);
-		mu_config_free(&cfg);
+		sieve_conf_free(&cfg);
 		return EXIT_USAGE;
 	}
 
 	url = o.mailbox_url ? mu_xstrdup(o.mailbox_url) : default_mailbox(&cfg);
 	if (url == NULL) {
 		sieve_script_free(script);
-		mu_config_free(&cfg);
+		sieve_conf_free(&cfg);
 		return EXIT_MAILBOX;
 	}
 	/* -n opens read-only: a dry run cannot commit by mistake.  A mailbox
@@ -384,6 +388,6 @@ main(int argc, char **argv)
 out:
 	free(url);
 	sieve_script_free(script);
-	mu_config_free(&cfg);
+	sieve_conf_free(&cfg);
 	return status;
 }

@@ -56,7 +56,7 @@ sieve_fileinto(struct mu_mailbox *mb, size_t idx, const char *url,
 	if (read_message(mb, idx, &msg, error_r) < 0)
 		return -1;
 	/* no session lock: like an MTA, fileinto may deliver into a
-	 * mailbox a POP3 session has open */
+	 * mailbox a session has open */
 	if (mu_mailbox_open(&dest, url, MU_OPEN_WRITE, lock_timeout, &code,
 			    error_r) < 0) {
 		mu_buf_free(&msg);

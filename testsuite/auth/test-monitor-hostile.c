@@ -32,13 +32,15 @@
 #include <unistd.h>
 
 #include "libmu/log.h"
-#include "libmu/settings.h"
+#include "libmu/mailbox.h"
+#include "pop3d/settings.h"
 #include "libmu/util.h"
 #include "pop3d/ipc.h"
 #include "pop3d/limits.h"
 #include "pop3d/monitor.h"
 #include "pop3d/privsep.h"
 #include "pop3d/session.h"
+#include "pop3d/shared.h"
 #include "pop3d/statdb.h"
 #include "pop3d/tls.h"
 #include "pop3d/userdb.h"
@@ -1222,6 +1224,8 @@ main(void)
 		block_login = { .stat = "block", .login = true };
 	long long t0 = now_ms();
 
+	/* as pop3d's main does before any session */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	if (mkdtemp(dir) == NULL) {
 		perror("mkdtemp");
 		return 1;

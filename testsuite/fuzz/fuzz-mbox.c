@@ -22,6 +22,7 @@
 #include "mailbox.h"
 #include "scan.h"
 #include "util.h"
+#include "pop3d/shared.h"
 #include "testsuite/fuzz/fuzz.h"
 
 #define MAX_MSGS 256
@@ -210,6 +211,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof path, "%s/mbox", dir);
 	snprintf(url, sizeof url, "mbox:%s", path);
 	atexit(cleanup);
+	/* the lock and journal names of the cleanup's list: pop3d's */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include "pop3d/ipc.h"
 #include "pop3d/reply.h"
 #include "pop3d/session.h"
+#include "pop3d/shared.h"
 #include "pop3d/telemetry.h"
 #include "testsuite/fuzz/fuzz.h"
 
@@ -89,6 +90,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	snprintf(path, sizeof path, "%s/mbox", dir);
 	snprintf(url, sizeof url, "mbox:%s", path);
 	atexit(cleanup);
+	/* the session lock of the cleanup's list: pop3d's */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 
 	mu_config_init(&cfg);
 	free(cfg.host_id);

@@ -22,7 +22,7 @@
 
 #include "testsuite/unit/mailtest.h"
 #include "libmu/log.h"
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "pop3d/lifecycle.h"
 
 #define MAX_BULLETINS 4

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "mailbox.h"
+#include "pop3d/shared.h"
 
 int
 main(int argc, char **argv)
@@ -28,6 +29,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	hold = strcmp(argv[1], "hold") == 0;
+	/* the session lock pop3d and mu-sieve take */
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	if (mu_mailbox_open(&mb, argv[2], hold ? MU_OPEN_WRITE | MU_OPEN_SESSION_LOCK :
 			    MU_OPEN_READONLY, 5, &code, &error) < 0) {
 		fprintf(stderr, "mailbox-probe: %s: %s (code %d)\n", argv[2], error, code);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libmu/settings.h"
+#include "pop3d/settings.h"
 #include "testsuite/lib/check.h"
 
 /* Not every test uses every helper. */

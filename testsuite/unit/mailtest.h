@@ -16,9 +16,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+/* the drivers' view of a mailbox: the tests look at mb->errcode */
+#include "mailbox-driver.h"
 #include "util.h"
 #include "testsuite/lib/check.h"
+#include "pop3d/shared.h"
 
 /* not every test uses every helper */
 #define MAILTEST_HELPER static __attribute__((unused))
@@ -40,11 +42,14 @@ scratch_remove(void)
 		nftw(scratch, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* A fresh directory under $TMPDIR (or /tmp), removed at exit. */
+/* A fresh directory under $TMPDIR (or /tmp), removed at exit; and the
+ * mailbox files named as pop3d names them, which the tests look for. */
 MAILTEST_HELPER const char *
 scratch_make(const char *name)
 {
 	const char *t = getenv("TMPDIR");
+
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 
 	snprintf(scratch, sizeof scratch, "%s/%s-XXXXXX", t ? t : "/tmp", name);
 	if (mkdtemp(scratch) == NULL) {

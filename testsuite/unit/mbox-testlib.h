@@ -11,16 +11,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+/* the drivers' view of a mailbox: the tests look at mb->errcode */
+#include "mailbox-driver.h"
 #include "util.h"
 #include "testsuite/lib/check.h"
+#include "pop3d/shared.h"
 
 static char scratch_dir[256];
 
-/* A fresh directory under base, removed by scratch_cleanup. */
+/* A fresh directory under base, removed by scratch_cleanup; and the
+ * mailbox files named as pop3d names them, which the tests look for. */
 static __attribute__((unused)) const char *
 scratch_init_in(const char *base, const char *name)
 {
+	mu_mailbox_set_file_tag(POP3D_MAILBOX_FILE_TAG);
 	snprintf(scratch_dir, sizeof scratch_dir, "%s/%s-XXXXXX", base, name);
 	if (mkdtemp(scratch_dir) == NULL) {
 		perror("mkdtemp");

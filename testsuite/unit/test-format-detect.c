@@ -84,17 +84,19 @@ main(void)
 	CHECK(mu_mailbox_open(&mb, maildir, MU_OPEN_READONLY, 1, &code, &err) == 0,
 	      "open bare Maildir: %s", err);
 	if (mb != NULL) {
-		CHECK(mb->format == MU_FORMAT_MAILDIR && mu_mailbox_count(mb) == 1,
+		CHECK(mu_mailbox_format(mb) == MU_FORMAT_MAILDIR &&
+		      mu_mailbox_count(mb) == 1,
 		      "bare Maildir: format %s, %zu messages",
-		      format_name(mb->format), mu_mailbox_count(mb));
+		      format_name(mu_mailbox_format(mb)), mu_mailbox_count(mb));
 		mu_mailbox_close(mb);
 	}
 	CHECK(mu_mailbox_open(&mb, mh, MU_OPEN_READONLY, 1, &code, &err) == 0,
 	      "open bare MH: %s", err);
 	if (mb != NULL) {
-		CHECK(mb->format == MU_FORMAT_MH && mu_mailbox_count(mb) == 1,
-		      "bare MH: format %s, %zu messages", format_name(mb->format),
-		      mu_mailbox_count(mb));
+		CHECK(mu_mailbox_format(mb) == MU_FORMAT_MH &&
+		      mu_mailbox_count(mb) == 1,
+		      "bare MH: format %s, %zu messages",
+		      format_name(mu_mailbox_format(mb)), mu_mailbox_count(mb));
 		mu_mailbox_close(mb);
 	}
 	return finish("test-format-detect");

@@ -8,7 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mailbox.h"
+/* the drivers' stream kinds and its constructor */
+#include "mailbox-driver.h"
 #include "scan.h"
 #include "util.h"
 #include "testsuite/lib/check.h"
