@@ -19,7 +19,7 @@
 /* The user record of field 0: NUL-separated, in this order. */
 enum {
 	REC_NAME, REC_MAILBOX, REC_HOME, REC_UID, REC_GID, REC_BACKEND,
-	REC_CLIENT, REC_PORT, REC_MECHANISMS, REC_FIELDS
+	REC_CLIENT, REC_PORT, REC_MECHANISMS, REC_COMMAND, REC_FIELDS
 };
 
 /* ---------------------------------------------------------------- monitor */
@@ -63,6 +63,7 @@ adopt_request(const struct monitor *m, const struct auth_user *u,
 	parts[REC_CLIENT] = m->client;
 	parts[REC_PORT] = num[2];
 	parts[REC_MECHANISMS] = mechanisms;
+	parts[REC_COMMAND] = m->command != NULL ? m->command : "";
 	for (size_t i = 0, total = 0; i < REC_FIELDS; i++) {
 		total += strlen(parts[i]) + 1;
 		if (total > sizeof rec) {
@@ -169,6 +170,8 @@ adopted_child(const struct mu_config *cfg, const struct ipc_msg *msg,
 		.identity = use,
 		.groups = groups,
 		.sasl_mechanisms = parts[REC_MECHANISMS],
+		.command = parts[REC_COMMAND][0] != '\0' ? parts[REC_COMMAND] :
+			NULL,
 		.adopted = true,
 	};
 	transaction_run(&ts);

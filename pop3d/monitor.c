@@ -629,7 +629,10 @@ handle_handover(struct monitor *m, const struct ipc_msg *msg)
 {
 	/* the monitor only keeps these for the transaction process: the
 	 * same bytes the network process could send it any time */
-	if (msg->nfields < 2 || msg->nfields > 3 ||
+	if (msg->nfields < 2 || msg->nfields > 4 ||
+	    (msg->nfields > 3 && msg->field[3].data != NULL &&
+	     (msg->field[3].len > POP3_LINE_MAX ||
+	      memchr(msg->field[3].data, '\0', msg->field[3].len) != NULL)) ||
 	    (msg->field[1].data != NULL &&
 	     msg->field[1].len > POP3_INPUT_BUFSIZE)) {
 		mu_log(MU_LOG_ERR, "monitor: malformed HANDOVER");

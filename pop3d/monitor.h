@@ -70,6 +70,8 @@ struct monitor {
 	size_t input_len;
 	char *output;                   /* replies to them not yet sent */
 	size_t output_len;
+	char *command;                  /* the login command, masked */
+	size_t command_len;
 	char host_id[SESSION_HOST_ID_MAX];
 	char apop_timestamp[SESSION_TIMESTAMP_MAX];
 	char mechanisms[SASL_MECHLIST_MAX];

@@ -158,6 +158,8 @@ privsep_keep_handover(struct monitor *m, const struct ipc_msg *msg)
 	keep(&m->input, &m->input_len, &msg->field[1]);
 	keep(&m->output, &m->output_len, msg->nfields > 2 ?
 	     &msg->field[2] : &(const struct ipc_field){ NULL, 0 });
+	keep(&m->command, &m->command_len, msg->nfields > 3 ?
+	     &msg->field[3] : &(const struct ipc_field){ NULL, 0 });
 }
 
 void
@@ -168,6 +170,7 @@ privsep_drop_handover(struct monitor *m)
 	keep(&m->transcript, &m->transcript_len, &none);
 	keep(&m->input, &m->input_len, &none);
 	keep(&m->output, &m->output_len, &none);
+	keep(&m->command, &m->command_len, &none);
 }
 
 /* RFC 1939 section 7: unique per greeting; the random part keeps it
@@ -616,6 +619,7 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.groups = groups_set ? IDENTITY_GROUPS_KEEP :
 				IDENTITY_GROUPS_ONE,
 			.sasl_mechanisms = mechs,
+			.command = m->command,
 		};
 
 		sasl_list_after_login(m, mechs, sizeof mechs);

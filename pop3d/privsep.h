@@ -137,6 +137,8 @@ struct transaction_start {
 	 * no parent-death signal, for the listener is not its monitor */
 	bool adopted;
 	const char *sasl_mechanisms;    /* for CAPA after login (sasl.c) */
+	const char *command;            /* the login command, masked, or NULL:
+					 * pop3_cmd_debug 2 logs it here */
 };
 
 /* Never returns. */

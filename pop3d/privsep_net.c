@@ -40,7 +40,8 @@ send_or_end(struct session *s, enum ipc_type type, unsigned n,
 static enum privsep_verdict
 send_handover(struct session *s)
 {
-	struct ipc_field f[3] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	struct ipc_field f[4] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
+				  { NULL, 0 } };
 
 	f[0].data = telemetry_pending(s->telemetry, &f[0].len);
 	if (f[0].data != NULL && f[0].len > IPC_FIELD_MAX)
@@ -55,9 +56,15 @@ send_handover(struct session *s)
 		f[2].data = s->outbuf;
 		f[2].len = s->out_len;
 	}
-	if (f[0].data == NULL && f[1].data == NULL && f[2].data == NULL)
+	/* the command, masked, for pop3_cmd_debug's line of a login */
+	if (s->cmd_masked != NULL) {
+		f[3].data = s->cmd_masked;
+		f[3].len = strlen(s->cmd_masked);
+	}
+	if (f[0].data == NULL && f[1].data == NULL && f[2].data == NULL &&
+	    f[3].data == NULL)
 		return PRIVSEP_REFUSED;
-	return send_or_end(s, IPC_HANDOVER, 3, f);
+	return send_or_end(s, IPC_HANDOVER, 4, f);
 }
 
 /* The reply text from the monitor, made safe for one reply line. */

@@ -357,20 +357,18 @@ session_loop(struct session *s)
 			if (s->cfg->cmd_debug > 0)
 				mask_client_line(s->line, false, masked,
 						 sizeof masked);
+			s->cmd_masked = s->cfg->cmd_debug > 1 ? masked : NULL;
 			if (cmd_dispatch(s, s->line) < 0) {
 				/* a login hands the session over (privsep.h):
 				 * the command worked, and its +OK comes from
-				 * the transaction process */
-				if (s->handed_over) {
-					if (s->cfg->cmd_debug > 1)
-						mu_log(MU_LOG_NOTICE, "command "
-						       "\"%s\": +OK (logged in)",
-						       masked);
+				 * the transaction process, which logs it */
+				s->cmd_masked = NULL;
+				if (s->handed_over)
 					return;
-				}
 				session_end_set(s, SESSION_END_ERROR);
 				return;
 			}
+			s->cmd_masked = NULL;
 			explicit_bzero(s->line, sizeof s->line);
 			if (s->cfg->cmd_debug > 0)
 				session_log_command(s, masked);
@@ -653,6 +651,7 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 			struct auth_user *user, struct telemetry *telemetry,
 			const char *input, size_t input_len,
 			const char *output, size_t output_len,
+			const char *command,
 			const char *sasl_mechanisms,
 			void (*report)(void *ctx, const char *refusal),
 			void *ctx)
@@ -703,6 +702,9 @@ session_run_transaction(const struct mu_config *cfg, int fd,
 		goto out;
 	}
 	report(ctx, NULL);
+	/* pop3_cmd_debug 2: the login command, with the reply it got here */
+	if (command != NULL)
+		session_log_command(s, command);
 	/* Reading the mailbox went through buffers now free again: give
 	 * their pages back, for a session mostly waits, and a page it keeps
 	 * is a page of its own */

@@ -112,6 +112,9 @@ struct session {
 	int monitor_fd, data_fd;
 	char sasl_mechanisms[SESSION_SASL_MECHS_MAX];
 	bool handed_over;
+	/* pop3_cmd_debug 2: the command being served, masked, for the
+	 * transaction process to log with the reply it gives to a login */
+	const char *cmd_masked;
 	/* ... and the client's socket with it: this process leaves the
 	 * connection alone from then on (a plain connection) */
 	bool direct;
@@ -150,7 +153,8 @@ int session_run(const struct mu_config *cfg, const struct session_conn *conn);
  * session is served), else the reply text of the refusal (then nothing
  * is sent and the function returns).  input: commands the client sent
  * after the login command, served first; output: replies the network
- * process had not sent, which go first; started: when the connection
+ * process had not sent, which go first; command: the login command,
+ * masked, for pop3_cmd_debug 2's line, or NULL; started: when the connection
  * came (for the summary line); sasl_mechanisms: what CAPA lists.  Takes
  * telemetry and *user. */
 int session_run_transaction(const struct mu_config *cfg, int fd,
@@ -159,6 +163,7 @@ int session_run_transaction(const struct mu_config *cfg, int fd,
 			    struct auth_user *user, struct telemetry *telemetry,
 			    const char *input, size_t input_len,
 			    const char *output, size_t output_len,
+			    const char *command,
 			    const char *sasl_mechanisms,
 			    void (*report)(void *ctx, const char *refusal),
 			    void *ctx);

@@ -88,6 +88,7 @@ transaction_run(const struct transaction_start *ts)
 	privsep_exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
 				     ts->client_port, &ts->started, &user, t,
 				     ts->input, ts->input_len, ts->output,
-				     ts->output_len, ts->sasl_mechanisms,
+				     ts->output_len, ts->command,
+				     ts->sasl_mechanisms,
 				     report, &r));
 }

@@ -553,6 +553,17 @@ opened_type(struct net *n)
 	expect_end(n, "OPENED from the network process");
 }
 
+/* the login command for the log: one line, no NUL */
+static void
+handover_command_nul(struct net *n)
+{
+	struct ipc_field f[4] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
+				  { "PASS\0x", 6 } };
+
+	send_fields(n, IPC_HANDOVER, 4, f);
+	expect_end(n, "HANDOVER with a NUL in the command");
+}
+
 static void
 adopt_type(struct net *n)
 {
@@ -1253,6 +1264,7 @@ main(void)
 	run_case("oversized-datagram", &plain, oversized_datagram);
 	run_case("handover-too-big", &plain, handover_too_big);
 	run_case("handover-one-field", &plain, handover_one_field);
+	run_case("handover-command-nul", &plain, handover_command_nul);
 
 	/* names, passwords, digests: refused like a wrong password */
 	run_case("bad-names", &plain, bad_names);
