@@ -94,6 +94,10 @@ struct child {
 	 * a repair of its mailbox needs */
 	bool handed_over;
 	struct adopted *adopted;
+	/* the transaction process we started for this monitor, which may
+	 * still refuse the login ([IN-USE]): the session is ours only once
+	 * the monitor says it logged in ("L") */
+	pid_t adopting;
 };
 
 struct daemon {
@@ -585,6 +589,7 @@ accept_one(struct daemon *d, const struct listener *l)
 	c->logged_in = false;
 	c->handed_over = false;
 	c->adopted = NULL;
+	c->adopting = 0;
 	clock_gettime(CLOCK_MONOTONIC, &c->started);
 	mu_log(MU_LOG_DEBUG, "%s session %ld started%s", label, (long)pid,
 	       l->implicit_tls ? " (implicit TLS)" : "");
@@ -636,7 +641,7 @@ child_adopt(struct daemon *d, struct child *c)
 		free(a);
 		return;
 	}
-	c->handed_over = true;
+	c->adopting = pid;
 	t = &d->children[d->nchildren++];
 	*t = *c;
 	t->pid = pid;
@@ -644,6 +649,7 @@ child_adopt(struct daemon *d, struct child *c)
 	t->logged_in = true;
 	t->handed_over = false;
 	t->adopted = a;
+	t->adopting = 0;
 }
 
 static void
@@ -667,6 +673,9 @@ child_link_event(struct daemon *d, struct child *c)
 		return;
 	case LINK_LOGGED_IN:
 		c->logged_in = true;
+		/* the transaction process we started took the session */
+		if (c->adopting > 0 && children_find(d, c->adopting) != NULL)
+			c->handed_over = true;
 		return;
 	case LINK_ADDRESS:
 		break;

@@ -8,8 +8,8 @@ from /proc under pop3d -d:
   the same packet, all arrive in order.  The session serves and commits,
   and the listener counts it once against context_num;
 - a refused login (the mailbox in use) leaves the session in
-  AUTHORIZATION with its monitor and network process, and a later login
-  in it is adopted as above;
+  AUTHORIZATION with its monitor and network process, still counted
+  against context_num, and a later login in it is adopted as above;
 - STLS: the network process stays to speak TLS, relaying for the
   transaction process under the monitor (three processes)."""
 import os
@@ -87,7 +87,7 @@ def main():
         holder.expect_eof()
         wait_tree(d.proc.pid, 0, "all gone")
 
-    st.rewrite(context_num="10")
+    st.rewrite(context_num="2")
     with Pop3Daemon(st) as d:
         holder = d.connect()
         holder.login(st.user, st.password)
@@ -98,6 +98,11 @@ def main():
               "in use")
         tree = wait_tree(d.proc.pid, 3, "the holder and a session in "
                          "AUTHORIZATION (monitor, network process)")
+        # the refused session still counts: two of context_num = 2
+        third = d.connect(read_greeting=False)
+        check(third.read_line().startswith(b"-ERR [SYS/TEMP]"),
+              "a session whose handover was refused still counts")
+        third.close()
         check_eq(holder.cmd("QUIT")[:3], b"+OK", "QUIT")
         holder.expect_eof()
         c.cmd("USER " + st.user)
