@@ -421,8 +421,9 @@ attempt_login(struct monitor *m)
 					    true);
 		return monitor_fail(m, text, false);
 	}
-	/* recorded at login, not at QUIT (RFC 2449 section 6.5) */
-	db = stat_open(m, &failed);
+	/* recorded at login, not at QUIT (RFC 2449 section 6.5); without
+	 * login_delay there is nothing to record */
+	db = login_delay_enabled(m->cfg) ? stat_open(m, &failed) : NULL;
 	if (db != NULL) {
 		if (login_delay_record(m->cfg, db, m->at.user.name, statdb_now_ms(),
 				       &error) < 0)

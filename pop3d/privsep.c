@@ -516,6 +516,12 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 	memset(&id, 0, sizeof id);
 	log_quote(u->name, q, sizeof q);
 	copy_text(text, size, "[SYS/TEMP] cannot open mailbox");
+	/* A PAM transaction is kept for the session only when the service
+	 * has a session stack to run (and, with it, credentials to
+	 * establish): otherwise nothing needs this process after the login,
+	 * and the listener may take the session (adopt.h). */
+	if (u->pam != NULL && !pam_service_has_session(m->cfg->pam_service))
+		auth_pam_end(u);
 	if (identity_privileged()) {
 		if (u->backend == AUTH_BACKEND_PAM) {
 			if (u->uid == 0) {
@@ -529,6 +535,10 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			id.uid = u->uid;
 			id.gid = u->gid;
 			use = &id;
+			/* with no PAM credentials to establish, the
+			 * transaction process sets the user's groups itself */
+			if (u->pam == NULL)
+				goto identity_done;
 			/* the user's groups first, so that PAM's setcred
 			 * (pam_group) adds to them; the transaction process
 			 * inherits them */
@@ -556,13 +566,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			u->gid = id.gid;
 		}
 	}
+identity_done:
 	rc = 1;
-	/* A PAM transaction is kept for the session only when the service
-	 * has a session stack to run (and, with it, credentials to
-	 * establish): otherwise nothing needs this process after the login,
-	 * and the listener may take the session (adopt.h). */
-	if (u->pam != NULL && !pam_service_has_session(m->cfg->pam_service))
-		auth_pam_end(u);
 	if (auth_pam_open_session(u, &error) < 0) {
 		mu_log(MU_LOG_ERR, "user \"%s\": %s", q, error);
 		goto out;
@@ -617,7 +622,8 @@ privsep_start_transaction(struct monitor *m, char *text, size_t size)
 			.started = m->started,
 			.identity = use,
 			.groups = groups_set ? IDENTITY_GROUPS_KEEP :
-				IDENTITY_GROUPS_ONE,
+				u->backend == AUTH_BACKEND_PAM ?
+				IDENTITY_GROUPS_ALL : IDENTITY_GROUPS_ONE,
 			.sasl_mechanisms = mechs,
 			.command = m->command,
 		};
