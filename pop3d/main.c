@@ -10,20 +10,20 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pop3d/settings.h"
+#include "pop3d/common/settings.h"
 #include "libmu/log.h"
 #include "libmu/mailbox.h"
 #include "libmu/util.h"
-#include "pop3d/access.h"
-#include "pop3d/conf.h"
-#include "pop3d/daemon.h"
-#include "pop3d/fdlimit.h"
-#include "pop3d/limits.h"
-#include "pop3d/lint.h"
-#include "pop3d/net.h"
-#include "pop3d/session.h"
-#include "pop3d/shared.h"
-#include "pop3d/tls.h"
+#include "pop3d/listener/access.h"
+#include "pop3d/common/conf.h"
+#include "pop3d/listener/daemon.h"
+#include "pop3d/listener/fdlimit.h"
+#include "pop3d/common/limits.h"
+#include "pop3d/common/lint.h"
+#include "pop3d/common/net.h"
+#include "pop3d/common/session.h"
+#include "pop3d/common/shared.h"
+#include "pop3d/net/tls.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/pop3d.conf"
 
@@ -252,7 +252,7 @@ main(int argc, char **argv)
 	struct options o;
 	struct mu_config *cfg;
 	const char *error;
-	char *problem;
+	const char *problem;
 	int status;
 
 	/* the names pop3d's log lines and its files in the spools have

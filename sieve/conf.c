@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "libmu/cfg.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 #include "sieve/conf.h"
 
 /* As pop3d's table has them. */

@@ -28,7 +28,7 @@
 #include "privgroup.h"
 #include "url.h"
 #include "util.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 #include "sieve/conf.h"
 #include "sieve/sieve.h"
 

@@ -1,6 +1,7 @@
-/* The framing of the messages between a session's processes (pop3d/ipc.h):
- * what one side sends the other reads back exactly, and every malformed
- * datagram a network process taken over could send is refused whole. */
+/* The framing of the messages between a session's processes
+ * (pop3d/common/ipc.h): what one side sends the other reads back exactly,
+ * and every malformed datagram a network process taken over could send
+ * is refused whole. */
 #include "config.h"
 
 #include <stdio.h>
@@ -9,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "pop3d/ipc.h"
+#include "pop3d/common/ipc.h"
 #include "testsuite/lib/check.h"
 
 static struct ipc_msg msg;

@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "pop3d/limits.h"
-#include "pop3d/proxy.h"
+#include "pop3d/common/limits.h"
+#include "pop3d/net/proxy.h"
 #include "testsuite/lib/check.h"
 
 static const unsigned char sig[12] = "\r\n\r\n\0\r\nQUIT\n";

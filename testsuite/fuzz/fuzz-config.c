@@ -1,5 +1,5 @@
 /* libFuzzer: the configuration file reader (libmu/cfg.c) with pop3d's
- * directive table (pop3d/directives.c).  The input is a whole
+ * directive table (pop3d/common/directives.c).  The input is a whole
  * pop3d.conf.  Checked, besides the sanitizers: a file read without
  * errors prints (mu_config_print, as pop3d -t does) to a text
  * that reads back without errors to the same settings -- unless a
@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pop3d/settings.h"
+#include "pop3d/common/settings.h"
 #include "testsuite/fuzz/fuzz.h"
 
 static char path[64];

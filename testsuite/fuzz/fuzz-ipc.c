@@ -1,5 +1,5 @@
 /* libFuzzer: the framing of the messages between a session's processes
- * (pop3d/ipc.c).  The input is one datagram as a network process taken
+ * (pop3d/common/ipc.c).  The input is one datagram as a network process taken
  * over could send it to the privileged monitor.  Checked, besides the
  * sanitizers: an accepted message has a known type, at most
  * IPC_MAX_FIELDS fields, each NUL-terminated inside the message's arena;
@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "pop3d/ipc.h"
+#include "pop3d/common/ipc.h"
 #include "testsuite/fuzz/fuzz.h"
 
 static int fds[2] = { -1, -1 };

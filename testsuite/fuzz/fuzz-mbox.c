@@ -22,7 +22,7 @@
 #include "mailbox.h"
 #include "scan.h"
 #include "util.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 #include "testsuite/fuzz/fuzz.h"
 
 #define MAX_MSGS 256

@@ -1,4 +1,4 @@
-/* libFuzzer: the PROXY protocol v2 header (pop3d/proxy.c).  The input is
+/* libFuzzer: the PROXY protocol v2 header (pop3d/net/proxy.c).  The input is
  * what a client or a proxy sends first on the connection.  Checked, besides
  * the sanitizers: proxy_v2_read() takes exactly the header it announces
  * from a descriptor and no octet more, and agrees with proxy_v2_parse() on
@@ -12,7 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "pop3d/proxy.h"
+#include "pop3d/net/proxy.h"
 #include "testsuite/fuzz/fuzz.h"
 
 static void

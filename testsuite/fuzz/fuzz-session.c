@@ -29,12 +29,12 @@
 #include "libmu/log.h"
 #include "libmu/mailbox.h"
 #include "libmu/util.h"
-#include "pop3d/cmd.h"
-#include "pop3d/ipc.h"
-#include "pop3d/reply.h"
-#include "pop3d/session.h"
-#include "pop3d/shared.h"
-#include "pop3d/telemetry.h"
+#include "pop3d/common/cmd.h"
+#include "pop3d/common/ipc.h"
+#include "pop3d/common/reply.h"
+#include "pop3d/common/session.h"
+#include "pop3d/common/shared.h"
+#include "pop3d/common/telemetry.h"
 #include "testsuite/fuzz/fuzz.h"
 
 /* Dot-stuffing, >From unquoting, CRLF, a long line, no final LF. */

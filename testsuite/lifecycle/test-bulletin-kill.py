@@ -4,7 +4,7 @@ a bulletin appended, the record moved on -- and, for the interesting
 points, killed again in the session that recovers: the next session
 finds every bulletin in the mailbox exactly once, lists them, and later
 sessions add nothing.  POP3D_TEST_BULLETIN_KILL=n is pop3d's test hook
-(pop3d/bulletin.c); mbox, Maildir and MH mailboxes, records in
+(pop3d/mail/bulletin.c); mbox, Maildir and MH mailboxes, records in
 bulletin_db."""
 from lifecycle import (Pop3Pipe, Setup, TempDir, TestFailure, bulletin, check,
                        check_eq, env_with, login, make_bulletins, message,

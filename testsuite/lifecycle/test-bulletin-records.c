@@ -1,4 +1,4 @@
-/* Bulletin delivery (pop3d/bulletin.c) with each kind of record, through
+/* Bulletin delivery (pop3d/mail/bulletin.c) with each kind of record, through
  * the code pop3d runs at login, on real mailboxes of the three formats:
  *
  *  - ~/.popbull (bulletin_db unset) and bulletin_db (GDBM): a new user
@@ -22,8 +22,8 @@
 
 #include "testsuite/unit/mailtest.h"
 #include "libmu/log.h"
-#include "pop3d/settings.h"
-#include "pop3d/lifecycle.h"
+#include "pop3d/common/settings.h"
+#include "pop3d/mail/lifecycle.h"
 
 #define MAX_BULLETINS 4
 

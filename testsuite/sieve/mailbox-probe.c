@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "mailbox.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 
 int
 main(int argc, char **argv)

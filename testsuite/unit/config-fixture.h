@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pop3d/settings.h"
+#include "pop3d/common/settings.h"
 #include "testsuite/lib/check.h"
 
 /* Not every test uses every helper. */

@@ -20,7 +20,7 @@
 #include "mailbox-driver.h"
 #include "util.h"
 #include "testsuite/lib/check.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 
 /* not every test uses every helper */
 #define MAILTEST_HELPER static __attribute__((unused))

@@ -15,7 +15,7 @@
 #include "mailbox-driver.h"
 #include "util.h"
 #include "testsuite/lib/check.h"
-#include "pop3d/shared.h"
+#include "pop3d/common/shared.h"
 
 static char scratch_dir[256];
 

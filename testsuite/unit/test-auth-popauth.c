@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "pop3d/auth.h"
+#include "pop3d/monitor/auth.h"
 #include "testsuite/lib/check.h"
 
 static char popauth[4096], db[4096], workdir[] = "/tmp/auth-popauth.XXXXXX";

@@ -4,7 +4,7 @@
  * A child process opens a mailbox of eight distinct messages, marks
  * (deletes, queues the expire header, retrieves) and commits -- or
  * appends a bulletin, or clears the deletion marks other programs left
- * (`undelete`, the way pop3d/undelete.c does at login) and commits
+ * (`undelete`, the way pop3d/mail/undelete.c does at login) and commits
  * that first -- and is SIGKILLed
  *  - after each of its durable steps in turn (MU_TEST_KILL_AFTER_WRITES=n
  *    for n = 1, 2, ... until a run completes), and
@@ -271,7 +271,7 @@ child_run(const struct scenario *sc, long kill_after)
 		_exit(3);
 	}
 	if (sc->undelete) {
-		/* pop3d/undelete.c at login: clear, commit at once; then
+		/* pop3d/mail/undelete.c at login: clear, commit at once; then
 		 * what still has a mark counts as deleted (lifecycle.c) */
 		size_t marked = 0;
 

@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "util.h"
-#include "pop3d/auth.h"
-#include "pop3d/userdb.h"
+#include "pop3d/monitor/auth.h"
+#include "pop3d/userdb/userdb.h"
 #include "testsuite/lib/check.h"
 
 /* A popauth user made through the userdb API, for the backend order. */

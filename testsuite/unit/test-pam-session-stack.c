@@ -1,4 +1,4 @@
-/* pop3d/pamstack.c: whether a PAM service has a session stack worth
+/* pop3d/monitor/pamstack.c: whether a PAM service has a session stack worth
  * keeping a process for.  Each case makes a service directory of its own
  * under a temporary directory and points pam_wrapper's variables at it
  * (PAM_WRAPPER=1, PAM_WRAPPER_SERVICE_DIR), as the tests that run pop3d
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pop3d/pamstack.h"
+#include "pop3d/monitor/pamstack.h"
 #include "testsuite/lib/check.h"
 
 static char root[256];          /* the temporary directory */

@@ -1,12 +1,12 @@
 /* The pop3_code.txt that make install puts in $(datadir)/pop3d lists
- * every code of pop3d/texts.c once, in the table's order, with its
+ * every code of pop3d/common/texts.c once, in the table's order, with its
  * built-in text, and loads without a problem; doc/pop3d.conf.5 (RESPONSE
  * TEXTS) names every code with that text.  When a code is added, this
  * test points at the file and the page. */
 #include "config.h"
 
 #include "config-fixture.h"
-#include "pop3d/texts.h"
+#include "pop3d/common/texts.h"
 
 static char *
 read_all(const char *path)
@@ -81,7 +81,7 @@ main(void)
 	int problems;
 	char *page;
 
-	snprintf(dir, sizeof dir, "%s/pop3d", srcdir ? srcdir : ".");
+	snprintf(dir, sizeof dir, "%s/pop3d/common", srcdir ? srcdir : ".");
 	snprintf(path, sizeof path, "%s/%s", dir, TEXTS_FILE_NAME);
 	data = read_all(path);
 	for (line = strtok_r(data, "\n", &save); line != NULL;
