@@ -219,8 +219,11 @@ adopt_start(const struct mu_config *cfg, const struct ipc_msg *msg,
 		goto out;
 	}
 	if (pid == 0) {
+		/* child_setup may take away what started points into */
+		struct timespec when = *started;
+
 		child_setup(ctx);
-		adopted_child(cfg, msg, parts, fds, started, session_pid, a);
+		adopted_child(cfg, msg, parts, fds, &when, session_pid, a);
 	}
 out:
 	close(fds[0]);

@@ -394,9 +394,58 @@ start_repair(struct daemon *d, const struct child *c)
 		return;
 	}
 	if (pid == 0) {
+		/* child_setup takes the table, c with it */
+		struct auth_user u = c->adopted->user;
+
 		child_setup(d);
-		privsep_repair_child(d->cfg, &c->adopted->user);
+		privsep_repair_child(d->cfg, &u);
 	}
+}
+
+/* The table of children and the poll array, in mappings of their own
+ * (table_free in a child gives them back whole). */
+static size_t
+table_bytes(const struct daemon *d)
+{
+	return CHILDREN_CAPACITY(d) * sizeof *d->children;
+}
+
+static size_t
+pfd_bytes(const struct daemon *d)
+{
+	return (MAX_LISTENERS + CHILDREN_CAPACITY(d)) * sizeof *d->pfd;
+}
+
+static void *
+map_zeroed(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		mu_log(MU_LOG_CRIT, "out of memory for the table of sessions");
+		abort();
+	}
+	return p;
+}
+
+static void
+table_alloc(struct daemon *d)
+{
+	d->children = map_zeroed(table_bytes(d));
+	d->pfd = map_zeroed(pfd_bytes(d));
+}
+
+static void
+table_free(struct daemon *d)
+{
+	if (d->children != NULL)
+		munmap(d->children, table_bytes(d));
+	if (d->pfd != NULL)
+		munmap(d->pfd, pfd_bytes(d));
+	d->children = NULL;
+	d->pfd = NULL;
+	d->nchildren = 0;
 }
 
 /* In a child of the listener: drop what is the listener's. */
@@ -416,6 +465,10 @@ child_setup(void *ctx)
 		signal(handled_signals[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &d->child_mask, NULL);
 	daemon_unlisten(d);
+	/* The table and the poll array are the listener's, which rewrites
+	 * them after every fork: a session that kept them would keep its own
+	 * copy of every page the listener touched since. */
+	table_free(d);
 }
 
 static void
@@ -964,9 +1017,7 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 	}
 	if (pid_fd >= 0)
 		pid_file_write(pid_fd, pid_file);
-	d.children = mu_xcalloc(CHILDREN_CAPACITY(&d), sizeof *d.children);
-	d.pfd = mu_xcalloc(MAX_LISTENERS + CHILDREN_CAPACITY(&d),
-			   sizeof *d.pfd);
+	table_alloc(&d);
 	log_listening(&d);
 
 	sigemptyset(&blocked);
@@ -1026,8 +1077,7 @@ daemon_run(struct mu_config *cfg, const struct daemon_options *opts)
 		pid_file_remove(pid_file);
 		free(pid_file);
 	}
-	free(d.children);
-	free(d.pfd);
+	table_free(&d);
 	free(d.config_file);
 	mu_config_free(d.cfg);
 	free(d.cfg);
