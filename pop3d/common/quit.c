@@ -23,7 +23,12 @@ cmd_quit(struct session *s, int argc, char **argv)
 	/* Section 6: deletions happen in UPDATE, and only on QUIT; the +OK
 	 * comes after they are done, so a client that saw it knows */
 	s->state = STATE_UPDATE;
-	maildrop_expire(s, time(NULL));         /* RFC 2449 section 6.7 */
+	/* RFC 2449 section 6.7.  The precise clock: time() reads a coarse
+	 * one that may still show the second before, while a client (or
+	 * mu-sieve) reading the exact time has seen the next one */
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	maildrop_expire(s, now.tv_sec);
 	maildrop_totals(s, &count, &octets);
 	total = mu_mailbox_count(s->mbox);
 	if (mu_mailbox_commit(s->mbox, &error) < 0) {
