@@ -22,6 +22,7 @@
 #include "pop3d/common/lint.h"
 #include "pop3d/common/net.h"
 #include "pop3d/common/session.h"
+#include "pop3d/net/net_session.h"
 #include "pop3d/common/shared.h"
 #include "pop3d/net/tls.h"
 
@@ -314,7 +315,8 @@ main(int argc, char **argv)
 
 		net_peer_name(0, conn.client, sizeof conn.client,
 			      &conn.client_port);
-		status = inetd_admitted(cfg, &conn) ? session_run(cfg, &conn) : 1;
+		status = inetd_admitted(cfg, &conn) ?
+			net_session_run(cfg, &conn) : 1;
 		mu_config_free(cfg);
 		free(cfg);
 	}

@@ -1,4 +1,5 @@
-/* CAPA -- RFC 2449 section 5.  Lists what applies now, in this state.
+/* CAPA -- RFC 2449 section 5: the reply, which each state's handler
+ * (net/auth_capa.c, mail/trans_capa.c) fills with what applies now.
  *
  * Section 5 also says that the capabilities of the AUTHORIZATION state
  * are announced in both states: a client that asks only after login
@@ -13,19 +14,14 @@
 
 #include <stdio.h>
 
-#include "pop3d/common/cmd.h"
-#include "pop3d/monitor/privsep.h"
+#include "pop3d/common/capa.h"
 #include "pop3d/common/reply.h"
-#include "pop3d/net/tls.h"
 
-int
-cmd_capa(struct session *s, int argc, char **argv)
+void
+capa_reply(struct session *s, bool logins, const char *mechanisms,
+	   bool stls)
 {
 	const struct mu_config *cfg = s->cfg;
-	bool auth = s->state == STATE_AUTHORIZATION;
-	/* pop3_force_tls hides USER and SASL while credentials would cross
-	 * in clear; after login they were accepted, so it let them */
-	bool logins = !auth || tls_login_allowed(s);
 
 	reply_ok(s, "Capability list follows");
 	reply_line(s, "TOP");
@@ -44,20 +40,11 @@ cmd_capa(struct session *s, int argc, char **argv)
 	if (cfg->login_delay > 0)
 		reply_line(s, "LOGIN-DELAY %u", cfg->login_delay);
 	/* RFC 5034 section 6: what AUTH takes (-PLUS only over TLS) */
-	if (logins) {
-		char mechs[SESSION_SASL_MECHS_MAX];
-
-		if (auth)
-			privsep_sasl_list(s, mechs, sizeof mechs);
-		else
-			snprintf(mechs, sizeof mechs, "%s", s->sasl_mechanisms);
-		if (mechs[0] != '\0')
-			reply_line(s, "SASL %s", mechs);
-	}
-	if (tls_stls_offered(s))
+	if (logins && mechanisms[0] != '\0')
+		reply_line(s, "SASL %s", mechanisms);
+	if (stls)
 		reply_line(s, "STLS");          /* RFC 2595 section 4 */
 	if (cfg->enable_capa_implementation)
 		reply_line(s, "IMPLEMENTATION %s-%s", PACKAGE, VERSION);
 	reply_end_multi(s);
-	return 0;
 }

@@ -1,17 +1,28 @@
-/* The command table and the helpers every handler shares. */
+/* Command tables and their dispatch.  Each state has its table, in the
+ * process that serves it: AUTHORIZATION in the network process
+ * (net/auth_commands.c), TRANSACTION in the transaction process
+ * (mail/trans_commands.c); a session runs the table of s->commands. */
 #ifndef POP3D_CMD_H
 #define POP3D_CMD_H
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdint.h>
 
 #include "pop3d/common/session.h"
 
+/* What a command leaves the session to do. */
+enum cmd_result {
+	CMD_OK,                 /* answered; read the next command */
+	CMD_CLOSE,              /* the session must end at once (the client
+				 * or the monitor is gone, a reply broke) */
+	CMD_HANDOVER,           /* logged in: the transaction process has
+				 * the session, this loop ends */
+};
+
 /* A handler gets its arguments already split and counted by the table.
- * It answers the client itself and returns 0 to go on, -1 when the
- * session must end at once (the client is gone, a response broke). */
-typedef int cmd_handler(struct session *s, int argc, char **argv);
+ * It answers the client itself. */
+typedef enum cmd_result cmd_handler(struct session *s, int argc,
+				    char **argv);
 
 /* max_args CMD_ARGS_REST: argv[0] is the rest of the line after the
  * keyword and one space, as sent (PASS: a password may hold spaces,
@@ -21,46 +32,27 @@ typedef int cmd_handler(struct session *s, int argc, char **argv);
 struct command {
 	const char *name;
 	cmd_handler *handler;
-	unsigned states;                /* enum session_state bits */
 	int min_args, max_args;
-	/* CMD_CREDENTIALS: carries a password or proof of one; refused
-	 * before TLS under pop3_force_tls (tls.h) */
+	/* CMD_CREDENTIALS: carries a password or proof of one; the table's
+	 * credentials guard runs first */
 	unsigned flags;
 };
 
 #define CMD_CREDENTIALS (1u << 0)
 
-/* Run one command line (without its line end). */
-int cmd_dispatch(struct session *s, char *line);
+/* Before a CMD_CREDENTIALS command, before its arguments are looked at:
+ * true to run it; false when it is refused (answered; *result_r). */
+typedef bool cmd_guard(struct session *s, enum cmd_result *result_r);
 
-/* ---- helpers (maildrop.c) ---- */
+struct cmd_table {
+	const struct command *commands;
+	size_t count;
+	cmd_guard *credentials_guard;           /* NULL: none */
+};
 
-/* Strict decimal: digits only, no sign, no space, no overflow. */
-bool parse_number(const char *text, uint64_t *value_r);
-
-/* Map a message-number argument to a mailbox index.  On failure it has
- * already answered -ERR (bad number, no such message, deleted) and
- * returns -1. */
-int msg_lookup(struct session *s, const char *arg, size_t *idx_r);
-
-/* Messages not marked deleted, and their octets. */
-void maildrop_totals(const struct session *s, size_t *count_r,
-		     uint64_t *octets_r);
-
-/* ---- handlers, one file each (or a small group) ---- */
-cmd_handler cmd_user, cmd_pass;         /* user.c */
-cmd_handler cmd_apop;                   /* apop.c */
-cmd_handler cmd_auth;                   /* authcmd.c */
-cmd_handler cmd_quit;                   /* quit.c */
-cmd_handler cmd_stat;                   /* stat.c */
-cmd_handler cmd_list;                   /* list.c */
-cmd_handler cmd_retr;                   /* retr.c */
-cmd_handler cmd_top;                    /* top.c */
-cmd_handler cmd_uidl;                   /* uidl.c */
-cmd_handler cmd_dele;                   /* dele.c */
-cmd_handler cmd_rset;                   /* rset.c */
-cmd_handler cmd_noop;                   /* noop.c */
-cmd_handler cmd_capa;                   /* capa.c */
-cmd_handler cmd_stls;                   /* stls.c */
+/* Run one command line (without its line end) from s->commands.  A
+ * keyword POP3 knows but this state does not take gets the wrong-state
+ * reply, any other the unknown-command one. */
+enum cmd_result cmd_dispatch(struct session *s, char *line);
 
 #endif

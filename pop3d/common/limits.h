@@ -41,7 +41,7 @@
 /* The longest host_id: the greeting with its APOP timestamp
  *   "+OK " host_id " POP3 server ready <" pid "." time "." random "@"
  *   host_id ">" CRLF
- * (session.c send_greeting, privsep.c make_apop_timestamp) holds host_id
+ * (net_session.c send_greeting, privsep.c make_apop_timestamp) holds host_id
  * twice and at most 75 other octets -- pid an int (10 digits), time a
  * 64-bit time_t (19 digits), random 16 hex digits -- and must fit in
  * POP3_REPLY_MAX, or the timestamp is cut off.  A longer host_id is a

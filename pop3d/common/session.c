@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -21,16 +20,11 @@
 #include "libmu/log.h"
 #include "libmu/util.h"
 #include "pop3d/common/cmd.h"
-#include "pop3d/common/conf.h"
 #include "pop3d/common/mask.h"
-#include "pop3d/common/net.h"
-#include "pop3d/monitor/privsep.h"
-#include "pop3d/net/proxy.h"
 #include "pop3d/common/reply.h"
 #include "pop3d/common/session.h"
 #include "pop3d/common/sessionlog.h"
 #include "pop3d/common/telemetry.h"
-#include "pop3d/net/tls.h"
 
 enum line_status {
 	LINE_OK,
@@ -66,30 +60,20 @@ log_quote(const char *text, char *buf, size_t size)
  * fail2ban regex finds the address in all of them (doc/pop3d.8, LOGS):
  * "[client ADDR port N user NAME]", port and user when known. */
 void
-session_set_log_prefix(struct session *s)
+session_set_log_prefix(struct session *s, const char *user)
 {
 	char name[64], port[24] = "";
 
 	if (s->client_port != 0)
 		snprintf(port, sizeof port, " port %u", s->client_port);
-	if (s->logged_in)
+	if (user != NULL)
 		snprintf(s->log_prefix, sizeof s->log_prefix,
 			 "[client %s%s user %s]", s->client, port,
-			 log_quote(s->user.name, name, sizeof name));
+			 log_quote(user, name, sizeof name));
 	else
 		snprintf(s->log_prefix, sizeof s->log_prefix, "[client %s%s]",
 			 s->client, port);
 	mu_log_set_prefix(s->log_prefix);
-}
-
-void
-session_forget_pending_user(struct session *s)
-{
-	if (s->pending_user != NULL) {
-		explicit_bzero(s->pending_user, strlen(s->pending_user));
-		free(s->pending_user);
-		s->pending_user = NULL;
-	}
 }
 
 /* Milliseconds left of the idle timeout that started at *start; -1 when
@@ -108,14 +92,13 @@ session_login_ms_left(const struct session *s)
 	/* the network process before login; after it, and in the
 	 * transaction process, only the idle timeout counts */
 	if (s->cfg->login_timeout == 0 || s->state != STATE_AUTHORIZATION ||
-	    s->handed_over || s->monitor_fd < 0)
+	    !s->login_timer)
 		return -1;
 	return mu_ms_left(&s->started, (long long)s->cfg->login_timeout * 1000);
 }
 
-/* The shorter of two waits in milliseconds, -1 meaning no limit. */
-static int
-min_wait(int a, int b)
+int
+session_min_wait(int a, int b)
 {
 	if (a < 0)
 		return b;
@@ -143,7 +126,7 @@ fill_input(struct session *s, const struct timespec *start)
 		 * talking without logging in cannot hold a session slot
 		 * longer than login_timeout. */
 		int login_ms = session_login_ms_left(s);
-		int wait_ms = min_wait(idle_ms_left(s, start), login_ms);
+		int wait_ms = session_min_wait(idle_ms_left(s, start), login_ms);
 		const char *error = "unknown error";
 		ssize_t n;
 		int r;
@@ -315,36 +298,7 @@ session_read_response(struct session *s, char *buf, size_t size,
 	return -1;
 }
 
-/* The APOP timestamp is the monitor's (privsep.c): it checks digests
- * against its own copy, never against one the network side sends. */
-static void
-send_greeting(struct session *s)
-{
-	if (s->apop_timestamp[0] != '\0') {
-		reply_ok(s, "%s POP3 server ready %s", s->host_id,
-			 s->apop_timestamp);
-	} else {
-		reply_ok(s, "%s POP3 server ready", s->host_id);
-	}
-}
-
-/* The negative greeting (RFC 2449 section 8, [SYS/TEMP]) of a session
- * that cannot start -- running_identity missing, no process to be had:
- * the client learns it is the server's fault, and which server, instead
- * of seeing the connection close without a word.  The reason is in the
- * log.  Written directly: the reply buffer is not set up yet. */
-static void
-send_unavailable(const struct session *s, int fd)
-{
-	char line[POP3_REPLY_MAX];
-	int len = snprintf(line, sizeof line, "-ERR [SYS/TEMP] %.400s %s\r\n",
-			   s->host_id, text_get(s->cfg, TEXT_SERVICE_UNAVAILABLE));
-
-	if (len > 0)
-		(void)mu_write_all(fd, line, (size_t)len);
-}
-
-static void
+void
 session_loop(struct session *s)
 {
 	char masked[POP3_LINE_MAX + 1];
@@ -358,13 +312,16 @@ session_loop(struct session *s)
 				mask_client_line(s->line, false, masked,
 						 sizeof masked);
 			s->cmd_masked = s->cfg->cmd_debug > 1 ? masked : NULL;
-			if (cmd_dispatch(s, s->line) < 0) {
+			switch (cmd_dispatch(s, s->line)) {
+			case CMD_OK:
+				break;
+			case CMD_HANDOVER:
 				/* a login hands the session over (privsep.h):
 				 * the command worked, and its +OK comes from
 				 * the transaction process, which logs it */
 				s->cmd_masked = NULL;
-				if (s->handed_over)
-					return;
+				return;
+			case CMD_CLOSE:
 				session_end_set(s, SESSION_END_ERROR);
 				return;
 			}
@@ -436,8 +393,8 @@ session_loop(struct session *s)
 /* TCP_NODELAY: each reply is one write(), so Nagle would only add a
  * delayed-ACK stall per reply.  Pipes (tests, inetd wrappers) say
  * ENOTSOCK, which is fine. */
-static void
-set_nodelay(int fd)
+void
+session_set_nodelay(int fd)
 {
 	int one = 1;
 
@@ -448,8 +405,8 @@ set_nodelay(int fd)
 
 /* Non-blocking descriptors let every wait go through poll() with the idle
  * timeout, so a client that stops reading cannot hold the process. */
-static int
-set_nonblocking(int fd, int *old_flags_r)
+int
+session_set_nonblocking(int fd, int *old_flags_r)
 {
 	int flags = fcntl(fd, F_GETFL);
 
@@ -462,29 +419,23 @@ set_nonblocking(int fd, int *old_flags_r)
 	return 0;
 }
 
-static void
-session_free(struct session *s)
+void
+session_free(struct session *s, size_t size)
 {
-	/* no commit here: only QUIT commits (RFC 1939 section 6) */
-	mu_mailbox_close(s->mbox);
-	if (s->logged_in)
-		auth_user_free(&s->user);
-	free(s->mailbox_url);
-	session_forget_pending_user(s);
 	explicit_bzero(s->inbuf, sizeof s->inbuf);
 	telemetry_free(s->telemetry);
 	mu_log_set_prefix(NULL);
-	munmap(s, sizeof *s);
+	munmap(s, size);
 }
 
 /* A session's buffers are large (context_max_mem may allow all of them)
  * and mostly never touched: from the heap, calloc would have to clear
  * them, and every page a forked process writes is a page of its own.
  * Fresh anonymous pages are zero and cost nothing until used. */
-static struct session *
-session_new(void)
+void *
+session_new(size_t size)
 {
-	void *p = mmap(NULL, sizeof(struct session), PROT_READ | PROT_WRITE,
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (p == MAP_FAILED) {
@@ -505,8 +456,8 @@ on_stop_signal(int sig)
  * session at its next wait for the client, with a summary line and
  * without committing (RFC 1939 section 6: only QUIT commits).  No
  * SA_RESTART, so that a wait in progress returns at once. */
-static void
-catch_stop_signals(void)
+void
+session_catch_stop_signals(void)
 {
 	struct sigaction sa;
 
@@ -518,209 +469,3 @@ catch_stop_signals(void)
 		mu_log(MU_LOG_WARNING, "sigaction: %s", strerror(errno));
 }
 
-/* pop3_accept_haproxy = 2, or -H: a PROXY v2 header comes before
- * anything else, and its source address is the client from now on (for
- * logs, blocks and telemetry).  A missing, truncated, malformed or late
- * header ends the connection without a greeting.  0, or -1 when the
- * session must end. */
-static int
-read_proxy_header(struct session *s)
-{
-	struct proxy_v2_info info;
-	const char *error = "unknown error";
-	char proxy[SESSION_CLIENT_MAX];
-	unsigned proxy_port = s->client_port;
-	int timeout_ms = s->cfg->conn_timeout == 0 ? -1 :
-		s->cfg->conn_timeout > 86400 ? 86400000 :
-		(int)s->cfg->conn_timeout * 1000;
-
-	timeout_ms = min_wait(timeout_ms, session_login_ms_left(s));
-	if (proxy_v2_read(s->in_fd, timeout_ms, &session_stop_requested, &info,
-			  &error) < 0) {
-		mu_log(MU_LOG_NOTICE, "PROXY v2 header refused: %s; closing "
-		       "without greeting", error);
-		session_end_set(s, SESSION_END_PROXY);
-		return -1;
-	}
-	if (info.local) {
-		mu_log(MU_LOG_INFO, "PROXY v2 header without a client address "
-		       "(LOCAL); the connection is the proxy's own");
-		return 0;
-	}
-	snprintf(proxy, sizeof proxy, "%s", s->client);
-	net_addr_format((const struct sockaddr *)&info.src, info.src_len,
-			s->client, sizeof s->client);
-	s->client_port = net_addr_port((const struct sockaddr *)&info.src,
-				       info.src_len);
-	session_set_log_prefix(s);
-	mu_log(MU_LOG_INFO, "connection through proxy %s port %u", proxy,
-	       proxy_port);
-	return 0;
-}
-
-int
-session_run(const struct mu_config *cfg, const struct session_conn *conn)
-{
-	struct session *s = session_new();
-	int in_fd = conn->in_fd, out_fd = conn->out_fd;
-	int in_flags = -1, out_flags = -1, status = 0;
-
-	clock_gettime(CLOCK_MONOTONIC, &s->started);
-	catch_stop_signals();
-	s->cfg = cfg;
-	s->out_cap = conf_output_capacity(cfg);         /* context_max_mem */
-	s->in_fd = in_fd;
-	s->out_fd = out_fd;
-	s->state = STATE_AUTHORIZATION;
-	snprintf(s->client, sizeof s->client, "%s", conn->client);
-	s->client_port = conn->client_port;
-	s->implicit_tls = conn->implicit_tls;
-	session_set_log_prefix(s);
-	conf_host_id(cfg, s->host_id, sizeof s->host_id);
-	/* Before a byte from the client is read: the monitor stays
-	 * privileged, this process goes on as running_identity
-	 * (doc/privsep.md) */
-	if (privsep_split(s, conn) < 0) {
-		/* on a POP3S connection plain text would only break the
-		 * client's handshake */
-		if (!conn->implicit_tls)
-			send_unavailable(s, out_fd);
-		status = 1;
-		goto out;
-	}
-
-	if (set_nonblocking(in_fd, &in_flags) < 0 ||
-	    (out_fd != in_fd && set_nonblocking(out_fd, &out_flags) < 0)) {
-		status = 1;
-		goto out;
-	}
-	set_nodelay(out_fd);
-	conn_init(&s->conn, s->in_fd, s->out_fd);
-	/* the PROXY header comes before anything else, TLS included: the
-	 * proxy writes it ahead of the client's bytes */
-	if (conn->proxy_v2 &&
-	    (read_proxy_header(s) < 0 || privsep_send_client(s) != 0)) {
-		(void)reply_flush(s);
-		goto end;
-	}
-	s->telemetry = telemetry_new(cfg->telemetry_dir);
-	telemetry_note(s->telemetry, "connection from %s port %u, pid %ld%s",
-		       s->client, s->client_port, (long)getpid(),
-		       s->implicit_tls ? ", implicit TLS" : "");
-	mu_log(MU_LOG_INFO, "session start");
-	/* RFC 8314 section 3.3: on a POP3S connection the TLS handshake
-	 * comes first; a client that fails it gets no greeting at all */
-	if (!s->implicit_tls || tls_session_start(s) == 0) {
-		send_greeting(s);
-		session_loop(s);
-		/* logged in: the transaction process serves the session,
-		 * through us */
-		if (s->handed_over && !s->direct)
-			privsep_relay(s);
-	} else {
-		session_end_set(s, SESSION_END_TLS);
-	}
-	/* handed over directly: the connection is the transaction
-	 * process's, its file status flags included */
-	if (s->direct)
-		goto out_free;
-	(void)reply_flush(s);
-	conn_end(&s->conn);
-end:
-	/* after a login the transaction process logs the summary */
-	if (!s->handed_over)
-		session_log_summary(s);
-	telemetry_note(s->telemetry, "session end: %s",
-		       session_end_name(s->end));
-out:
-	/* restore what we changed: in inetd mode with a terminal or a pipe
-	 * the file descriptions may be shared with other processes */
-	if (in_flags >= 0)
-		(void)fcntl(in_fd, F_SETFL, in_flags);
-	if (out_flags >= 0)
-		(void)fcntl(out_fd, F_SETFL, out_flags);
-out_free:
-	session_free(s);
-	return status;
-}
-
-int
-session_run_transaction(const struct mu_config *cfg, int fd,
-			const char *client, unsigned client_port,
-			const struct timespec *started,
-			struct auth_user *user, struct telemetry *telemetry,
-			const char *input, size_t input_len,
-			const char *output, size_t output_len,
-			const char *command,
-			const char *sasl_mechanisms,
-			void (*report)(void *ctx, const char *refusal),
-			void *ctx)
-{
-	struct session *s = session_new();
-	int flags = -1, status = 0;
-
-	/* inherited from a monitor's session_run, but not by a process the
-	 * listener started (adopt.h) */
-	catch_stop_signals();
-	s->started = *started;
-	s->cfg = cfg;
-	s->out_cap = conf_output_capacity(cfg);         /* context_max_mem */
-	s->in_fd = s->out_fd = fd;
-	s->monitor_fd = s->data_fd = -1;
-	s->state = STATE_AUTHORIZATION;
-	snprintf(s->client, sizeof s->client, "%s", client);
-	s->client_port = client_port;
-	s->telemetry = telemetry;
-	snprintf(s->sasl_mechanisms, sizeof s->sasl_mechanisms, "%s",
-		 sasl_mechanisms != NULL ? sasl_mechanisms : "");
-	session_set_log_prefix(s);
-	conf_host_id(cfg, s->host_id, sizeof s->host_id);
-	if (set_nonblocking(fd, &flags) < 0) {
-		report(ctx, "[SYS/TEMP] cannot open mailbox");
-		status = 1;
-		goto out;
-	}
-	conn_init(&s->conn, fd, fd);
-	/* the network process's replies to what came before the login
-	 * lead ours, in the same write */
-	if (output != NULL && output_len <= s->out_cap) {
-		memcpy(s->outbuf, output, output_len);
-		s->out_len = output_len;
-	}
-	/* the reply stays in the buffer until we know which it is: a
-	 * refusal goes to the client through the network process, which
-	 * stays in AUTHORIZATION */
-	(void)session_login(s, user);
-	if (s->state != STATE_TRANSACTION) {
-		const char *text = s->last_reply;
-
-		if (strncmp(text, "-ERR ", 5) == 0)
-			text += 5;
-		report(ctx, text[0] != '\0' ? text :
-		       "[SYS/TEMP] cannot open mailbox");
-		s->out_len = 0;
-		goto out;
-	}
-	report(ctx, NULL);
-	/* pop3_cmd_debug 2: the login command, with the reply it got here */
-	if (command != NULL)
-		session_log_command(s, command);
-	/* Reading the mailbox went through buffers now free again: give
-	 * their pages back, for a session mostly waits, and a page it keeps
-	 * is a page of its own */
-	malloc_trim(0);
-	/* pipelined after the login: served before the first flush, so
-	 * their replies leave with the login's in one write */
-	if (input != NULL && input_len > 0 && input_len <= sizeof s->inbuf) {
-		memcpy(s->inbuf, input, input_len);
-		s->in_len = input_len;
-	}
-	session_loop(s);
-	(void)reply_flush(s);
-	session_log_summary(s);
-	telemetry_note(s->telemetry, "session end: %s",
-		       session_end_name(s->end));
-out:
-	session_free(s);
-	return status;
-}

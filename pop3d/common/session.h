@@ -1,5 +1,6 @@
-/* A POP3 session: everything one connection knows, handed to every
- * command handler.  Nothing about a session lives in globals. */
+/* A POP3 session: what every process that speaks POP3 to the client
+ * knows of it, handed to every command handler.  Nothing about a session
+ * lives in globals. */
 #ifndef POP3D_SESSION_H
 #define POP3D_SESSION_H
 
@@ -11,7 +12,6 @@
 
 #include "pop3d/common/settings.h"
 #include "libmu/mailbox.h"
-#include "pop3d/monitor/auth.h"
 #include "pop3d/common/conn.h"
 #include "pop3d/common/limits.h"
 
@@ -68,7 +68,14 @@ struct session_conn {
 };
 
 struct telemetry;
+struct cmd_table;
 
+/* The core of a session, the part every process that speaks POP3 has:
+ * the network process before login (struct net_session,
+ * net/net_session.h) and the transaction process after it (struct
+ * mail_session, mail/mail_session.h) each embed one first, and add what
+ * only their role knows.  The reader, the writer, the command loop and
+ * the logs see only this. */
 struct session {
 	const struct mu_config *cfg;
 	enum session_state state;
@@ -98,42 +105,21 @@ struct session {
 	size_t out_cap;
 	bool out_failed;                        /* the client is gone */
 
+	/* the commands of the state the session is in: the role's table
+	 * (cmd.h) */
+	const struct cmd_table *commands;
 	unsigned bad_commands;                  /* -ERR replies in a row */
 	bool closing;                           /* QUIT: end after this reply */
-
-	/* AUTHORIZATION */
-	char *pending_user;                     /* from USER, awaiting PASS */
-	char apop_timestamp[SESSION_TIMESTAMP_MAX];  /* "<...>", "" if no APOP */
-
-	/* privilege separation (privsep.h): in the network process, the
-	 * monitor's control socket and the data socket to the transaction
-	 * process (-1 elsewhere); what the monitor offers; and, once
-	 * logged in, that the transaction process has the session */
-	int monitor_fd, data_fd;
-	char sasl_mechanisms[SESSION_SASL_MECHS_MAX];
-	bool handed_over;
+	/* login_timeout counts (the network process until a login) */
+	bool login_timer;
 	/* pop3_cmd_debug 2: the command being served, masked, for the
-	 * transaction process to log with the reply it gives to a login */
+	 * transaction process to log with the reply it gives to a login
+	 * (the network process hands it over with the login request) */
 	const char *cmd_masked;
-	/* ... and the client's socket with it: this process leaves the
-	 * connection alone from then on (a plain connection) */
-	bool direct;
-	/* the monitor turned the client away instead of its HELLO: the
-	 * reply text (after "-ERR ") */
-	char refusal[SESSION_LAST_REPLY_MAX * 2];
-
-	/* TRANSACTION */
-	struct auth_user user;
-	bool logged_in;
-	struct mu_mailbox *mbox;
-	char *mailbox_url;
 
 	/* operation: the summary line, pop3_cmd_debug, telemetry_dir */
 	struct timespec started;                /* CLOCK_MONOTONIC */
 	enum session_end end;
-	unsigned retr_count;                    /* messages sent by RETR */
-	uint64_t retr_octets;
-	size_t deleted_count;                   /* removed at QUIT */
 	bool last_reply_ok;                     /* "+OK" (or "+ ") last */
 	char last_reply[SESSION_LAST_REPLY_MAX];
 	/* Set while the lines the client sends are secrets (a SASL
@@ -142,31 +128,29 @@ struct session {
 	struct telemetry *telemetry;            /* NULL: no transcript */
 };
 
-/* Serve one POP3 session on conn's descriptors (a socket, or inetd's
- * pipes).  Returns the process exit status. */
-int session_run(const struct mu_config *cfg, const struct session_conn *conn);
+/* The role's struct of which s is the core (its first member). */
+#define SESSION_ROLE(s, type) \
+	((type *)(void *)((char *)(s) - offsetof(type, core)))
 
-/* The transaction process (privsep.h): log user in on fd -- the client's
- * socket on a plain connection, else the plain POP3 stream from the
- * network process -- and serve the session.  report
- * is called once: refusal NULL when the maildrop is open (then the
- * session is served), else the reply text of the refusal (then nothing
- * is sent and the function returns).  input: commands the client sent
- * after the login command, served first; output: replies the network
- * process had not sent, which go first; command: the login command,
- * masked, for pop3_cmd_debug 2's line, or NULL; started: when the connection
- * came (for the summary line); sasl_mechanisms: what CAPA lists.  Takes
- * telemetry and *user. */
-int session_run_transaction(const struct mu_config *cfg, int fd,
-			    const char *client, unsigned client_port,
-			    const struct timespec *started,
-			    struct auth_user *user, struct telemetry *telemetry,
-			    const char *input, size_t input_len,
-			    const char *output, size_t output_len,
-			    const char *command,
-			    const char *sasl_mechanisms,
-			    void (*report)(void *ctx, const char *refusal),
-			    void *ctx);
+/* A zeroed session of size octets (the role's struct), fresh anonymous
+ * pages: see session.c.  And its end: the input wiped, the transcript
+ * freed, the pages unmapped. */
+void *session_new(size_t size);
+void session_free(struct session *s, size_t size);
+
+/* What every role does before its first read: SIGTERM and SIGINT stop
+ * the session at its next wait; the descriptor non-blocking (its old
+ * flags into *old_flags_r, -1 on failure, logged); TCP_NODELAY. */
+void session_catch_stop_signals(void);
+int session_set_nonblocking(int fd, int *old_flags_r);
+void session_set_nodelay(int fd);
+
+/* The command loop: read a line, run it from s->commands, until the
+ * session ends (s->end says why) or a command hands it over. */
+void session_loop(struct session *s);
+
+/* The shorter of two waits in milliseconds, -1 meaning no limit. */
+int session_min_wait(int a, int b);
 
 /* Why session_read_response() discarded a line.  Also the reasons a
  * SASL_CANCEL may carry to the monitor (doc/privsep.md), which makes the
@@ -182,8 +166,8 @@ int session_read_response(struct session *s, char *buf, size_t size,
 			  const char **why_r);
 
 /* Milliseconds left of login_timeout (counted from the connection, not
- * from the last command) in the network process before login; 0 when it
- * has passed, -1 when it does not apply. */
+ * from the last command) while s->login_timer runs; 0 when it has
+ * passed, -1 when it does not apply. */
 int session_login_ms_left(const struct session *s);
 
 /* Record why the session ends, unless a cause is already recorded. */
@@ -196,16 +180,9 @@ const char *session_end_name(enum session_end why);
  * for the client ends, and the session closes without committing. */
 extern volatile sig_atomic_t session_stop_requested;
 
-/* After a successful USER/PASS or APOP: open the maildrop and enter
- * TRANSACTION, or answer -ERR and stay in AUTHORIZATION.  Takes the
- * contents of *user.  Returns 0, or -1 if the session must end. */
-int session_login(struct session *s, struct auth_user *user);
-
-/* Log lines name the client, and the user once logged in. */
-void session_set_log_prefix(struct session *s);
-
-/* Drop (and wipe) a name given by USER. */
-void session_forget_pending_user(struct session *s);
+/* Log lines name the client, and the user once logged in (user: NULL
+ * before). */
+void session_set_log_prefix(struct session *s, const char *user);
 
 /* Copy text into buf fit for a log line: control bytes and non-ASCII as
  * \xHH, cut to the buffer.  Returns buf. */

@@ -56,19 +56,23 @@ session_log_command(const struct session *s, const char *masked)
 }
 
 void
-session_log_summary(const struct session *s)
+session_log_summary(const struct session *s, const char *user,
+		    const struct session_tally *tally)
 {
+	static const struct session_tally none;
 	struct timespec now;
 	long long ms;
 	char name[64];
 
+	if (tally == NULL)
+		tally = &none;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	ms = (now.tv_sec - s->started.tv_sec) * 1000LL +
 		(now.tv_nsec - s->started.tv_nsec) / 1000000;
 	mu_log(MU_LOG_NOTICE, "session end: user=%s retrieved=%u octets=%llu "
 	       "deleted=%zu duration=%lld.%03llds end=%s",
-	       s->logged_in ? log_quote(s->user.name, name, sizeof name) : "-",
-	       s->retr_count, (unsigned long long)s->retr_octets,
-	       s->deleted_count, ms / 1000, ms % 1000,
+	       user != NULL ? log_quote(user, name, sizeof name) : "-",
+	       tally->retr_count, (unsigned long long)tally->retr_octets,
+	       tally->deleted_count, ms / 1000, ms % 1000,
 	       session_end_name(s->end));
 }

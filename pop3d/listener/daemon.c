@@ -43,6 +43,7 @@
 #include "pop3d/monitor/privsep.h"
 #include "pop3d/listener/sdlisten.h"
 #include "pop3d/common/session.h"
+#include "pop3d/net/net_session.h"
 #include "pop3d/net/tls.h"
 
 static volatile sig_atomic_t got_term, got_chld, got_hup;
@@ -460,7 +461,7 @@ child_setup(void *ctx)
 			close(d->children[i].link_fd);
 
 	/* the session must not inherit the listener's handlers or mask;
-	 * session_run() installs its own for SIGTERM */
+	 * net_session_run() installs its own for SIGTERM */
 	for (size_t i = 0; i < N_HANDLED; i++)
 		signal(handled_signals[i], SIG_DFL);
 	sigprocmask(SIG_SETMASK, &d->child_mask, NULL);
@@ -486,7 +487,7 @@ child_run(struct daemon *d, int fd, const struct session_conn *conn)
 		close(fd);
 	c.in_fd = 0;
 	c.out_fd = 1;
-	privsep_exit(session_run(d->cfg, &c));
+	privsep_exit(net_session_run(d->cfg, &c));
 }
 
 /* Answer a connection that gets no session, without ever waiting for

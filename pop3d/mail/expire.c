@@ -22,7 +22,6 @@
 #include "libmu/log.h"
 #include "libmu/scan.h"
 #include "pop3d/mail/lifecycle.h"
-#include "pop3d/common/session.h"
 
 #define SECONDS_PER_DAY 86400
 
@@ -60,10 +59,9 @@ read_expire_ts(struct mu_mailbox *mb, size_t idx, int64_t *ts_r,
 }
 
 void
-maildrop_expire(struct session *s, time_t now)
+maildrop_expire(const struct mu_config *cfg, struct mu_mailbox *mb,
+		time_t now)
 {
-	const struct mu_config *cfg = s->cfg;
-	struct mu_mailbox *mb = s->mbox;
 	bool delete = cfg->delete_expired || cfg->expire == 0;
 	int64_t max_age = (int64_t)cfg->expire * SECONDS_PER_DAY;
 	size_t stamped = 0, expired = 0;

@@ -18,8 +18,6 @@
 #include "pop3d/common/settings.h"
 #include "pop3d/monitor/auth.h"
 
-struct session;
-
 /* After the maildrop *mb_io is opened for user (locked, not yet listed):
  * undelete, bulletins, and the marks left in it.  A maildrop that got
  * bulletins is opened again (*mb_io changes).  Failures of undelete and
@@ -49,6 +47,7 @@ size_t bulletins_deliver(const struct mu_config *cfg,
  * for each message RETR sent that has no stamp yet, and (delete_expired,
  * or expire = 0) marks deleted each message stamped at least `expire`
  * days before now.  Nothing when expire is unset. */
-void maildrop_expire(struct session *s, time_t now);
+void maildrop_expire(const struct mu_config *cfg, struct mu_mailbox *mb,
+		     time_t now);
 
 #endif

@@ -12,15 +12,17 @@
 
 #include "libmu/log.h"
 #include "libmu/url.h"
-#include "pop3d/common/cmd.h"
 #include "pop3d/mail/lifecycle.h"
 #include "pop3d/common/owner.h"
 #include "pop3d/common/reply.h"
 #include "pop3d/common/telemetry.h"
+#include "pop3d/mail/mail_session.h"
+#include "pop3d/mail/maildrop.h"
 
-int
-session_login(struct session *s, struct auth_user *user)
+void
+mail_login(struct mail_session *m, struct auth_user *user)
 {
+	struct session *s = &m->core;
 	const char *template = user->mailbox != NULL ? user->mailbox :
 		s->cfg->mailbox;
 	const char *error = "unknown reason";
@@ -40,7 +42,8 @@ session_login(struct session *s, struct auth_user *user)
 		mu_log(MU_LOG_ERR, "user \"%s\": mailbox template \"%s\": %s",
 		       name, template, error);
 		auth_user_free(user);
-		return reply_err(s, "[SYS/PERM] cannot find your mailbox");
+		reply_err(s, "[SYS/PERM] cannot find your mailbox");
+		return;
 	}
 
 	/* the user's own, and not through a symlink (owner.h) */
@@ -49,7 +52,8 @@ session_login(struct session *s, struct auth_user *user)
 		       url, error);
 		free(url);
 		auth_user_free(user);
-		return reply_err(s, "[SYS/PERM] cannot open mailbox");
+		reply_err(s, "[SYS/PERM] cannot open mailbox");
+		return;
 	}
 
 	/* A second session gets IN-USE at once; a delivery agent holding
@@ -81,18 +85,18 @@ session_login(struct session *s, struct auth_user *user)
 			reply_err(s, "[SYS/TEMP] cannot open mailbox");
 			break;
 		}
-		return 0;
+		return;
 	}
 
-	s->mbox = mb;
-	s->mailbox_url = url;
-	s->user = *user;
-	s->logged_in = true;
+	m->mbox = mb;
+	m->mailbox_url = url;
+	m->user = *user;
+	m->logged_in = true;
 	s->state = STATE_TRANSACTION;
-	session_set_log_prefix(s);
-	maildrop_totals(s, &count, &octets);
+	session_set_log_prefix(s, m->user.name);
+	maildrop_totals(m, &count, &octets);
 	mu_log(MU_LOG_INFO, "logged in; mailbox %s: %zu messages, %llu octets",
 	       url, count, (unsigned long long)octets);
-	return reply_ok(s, "%s has %zu message%s (%llu octets)", user->name,
-			count, PLURAL(count), (unsigned long long)octets);
+	reply_ok(s, "%s has %zu message%s (%llu octets)", user->name, count,
+		 PLURAL(count), (unsigned long long)octets);
 }

@@ -4,8 +4,8 @@
 
 #include <stdint.h>
 
-#include "pop3d/common/cmd.h"
 #include "pop3d/common/reply.h"
+#include "pop3d/mail/maildrop.h"
 
 bool
 parse_number(const char *text, uint64_t *value_r)
@@ -31,8 +31,9 @@ parse_number(const char *text, uint64_t *value_r)
 }
 
 int
-msg_lookup(struct session *s, const char *arg, size_t *idx_r)
+msg_lookup(struct mail_session *m, const char *arg, size_t *idx_r)
 {
+	struct session *s = &m->core;
 	const struct mu_message_info *info;
 	uint64_t n;
 	bool digits_only = *arg != '\0';
@@ -46,11 +47,11 @@ msg_lookup(struct session *s, const char *arg, size_t *idx_r)
 	}
 	/* all digits but too big for 64 bits is simply not a message */
 	if (!parse_number(arg, &n) || n == 0 ||
-	    n > mu_mailbox_count(s->mbox)) {
+	    n > mu_mailbox_count(m->mbox)) {
 		reply_error(s, ERR_NO_SUCH_MESSAGE);
 		return -1;
 	}
-	info = mu_mailbox_info(s->mbox, (size_t)(n - 1));
+	info = mu_mailbox_info(m->mbox, (size_t)(n - 1));
 	if (info->deleted) {
 		reply_err(s, "message %llu is deleted", (unsigned long long)n);
 		return -1;
@@ -60,15 +61,16 @@ msg_lookup(struct session *s, const char *arg, size_t *idx_r)
 }
 
 void
-maildrop_totals(const struct session *s, size_t *count_r, uint64_t *octets_r)
+maildrop_totals(const struct mail_session *m, size_t *count_r,
+		uint64_t *octets_r)
 {
 	size_t count = 0;
 	uint64_t octets = 0;
-	size_t total = mu_mailbox_count(s->mbox);
+	size_t total = mu_mailbox_count(m->mbox);
 
 	/* RFC 1939 section 5 (STAT): deleted messages are not counted */
 	for (size_t i = 0; i < total; i++) {
-		const struct mu_message_info *info = mu_mailbox_info(s->mbox, i);
+		const struct mu_message_info *info = mu_mailbox_info(m->mbox, i);
 
 		if (!info->deleted) {
 			count++;

@@ -1,11 +1,13 @@
 /* NOOP -- RFC 1939 section 5. */
 #include "config.h"
 
-#include "pop3d/common/cmd.h"
 #include "pop3d/common/reply.h"
+#include "pop3d/mail/maildrop.h"
+#include "pop3d/mail/trans_commands.h"
 
-int
+enum cmd_result
 cmd_noop(struct session *s, int argc, char **argv)
 {
-	return reply_ok(s, "%s", "");
+	reply_ok(s, "%s", "");
+	return CMD_OK;
 }

@@ -13,6 +13,7 @@
 #include "libmu/privgroup.h"
 #include "pop3d/common/identity.h"
 #include "pop3d/common/ipc.h"
+#include "pop3d/mail/mail_session.h"
 #include "pop3d/monitor/privsep.h"
 #include "pop3d/common/telemetry.h"
 
@@ -85,10 +86,9 @@ transaction_run(const struct transaction_start *ts)
 	if (!ts->adopted &&
 	    (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() != parent))
 		_exit(1);
-	privsep_exit(session_run_transaction(ts->cfg, ts->data_fd, ts->client,
-				     ts->client_port, &ts->started, &user, t,
-				     ts->input, ts->input_len, ts->output,
-				     ts->output_len, ts->command,
-				     ts->sasl_mechanisms,
-				     report, &r));
+	privsep_exit(mail_session_run(ts->cfg, ts->data_fd, ts->client,
+				      ts->client_port, &ts->started, &user, t,
+				      ts->input, ts->input_len, ts->output,
+				      ts->output_len, ts->command,
+				      ts->sasl_mechanisms, report, &r));
 }

@@ -29,6 +29,7 @@
 #include "pop3d/monitor/pam.h"
 #include "pop3d/monitor/pamstack.h"
 #include "pop3d/monitor/privsep.h"
+#include "pop3d/net/net_session.h"
 #include "pop3d/userdb/userdb.h"
 
 const volatile sig_atomic_t *
@@ -278,8 +279,8 @@ privsep_exit(int status)
 }
 
 static void __attribute__((noreturn))
-monitor_main(struct session *s, const struct session_conn *conn, int ctl_fd,
-	     int data_fd, pid_t net_pid)
+monitor_main(const struct session *s, const struct session_conn *conn,
+	     int ctl_fd, int data_fd, pid_t net_pid)
 {
 	struct monitor *m = mu_xcalloc(1, sizeof *m);
 	struct sigaction sa;
@@ -385,11 +386,11 @@ network_identity(const struct mu_config *cfg, struct identity *id,
 }
 
 int
-privsep_receive_hello(struct session *s)
+privsep_receive_hello(struct net_session *n)
 {
 	static struct ipc_msg msg;
 	const char *error, *ts, *mechs, *text;
-	int rc = ipc_recv(s->monitor_fd, &msg, HELLO_TIMEOUT_MS,
+	int rc = ipc_recv(n->monitor_fd, &msg, HELLO_TIMEOUT_MS,
 			  &session_stop_requested, &error);
 
 	if (rc <= 0) {
@@ -400,31 +401,32 @@ privsep_receive_hello(struct session *s)
 	/* the client a PROXY v2 header named is turned away */
 	text = ipc_field_str(&msg, 0, 255);
 	if (msg.type == IPC_FAIL && msg.nfields == 2 && text != NULL) {
-		snprintf(s->refusal, sizeof s->refusal, "%s", text);
+		snprintf(n->refusal, sizeof n->refusal, "%s", text);
 		return 1;
 	}
-	ts = ipc_field_str(&msg, 0, sizeof s->apop_timestamp - 1);
-	mechs = ipc_field_str(&msg, 1, sizeof s->sasl_mechanisms - 1);
+	ts = ipc_field_str(&msg, 0, sizeof n->apop_timestamp - 1);
+	mechs = ipc_field_str(&msg, 1, sizeof n->sasl_mechanisms - 1);
 	if (msg.type != IPC_HELLO || msg.nfields != 2 || ts == NULL ||
 	    mechs == NULL) {
 		mu_log(MU_LOG_ERR, "malformed HELLO from the monitor");
 		return -1;
 	}
-	snprintf(s->apop_timestamp, sizeof s->apop_timestamp, "%s", ts);
-	snprintf(s->sasl_mechanisms, sizeof s->sasl_mechanisms, "%s", mechs);
+	snprintf(n->apop_timestamp, sizeof n->apop_timestamp, "%s", ts);
+	snprintf(n->sasl_mechanisms, sizeof n->sasl_mechanisms, "%s", mechs);
 	return 0;
 }
 
 int
-privsep_split(struct session *s, const struct session_conn *conn)
+privsep_split(struct net_session *n, const struct session_conn *conn)
 {
+	struct session *s = &n->core;
 	struct identity id;
 	bool do_switch;
 	int ctl[2], data[2];
 	pid_t parent = getpid(), pid;
 	const char *error;
 
-	s->monitor_fd = s->data_fd = -1;
+	n->monitor_fd = n->data_fd = -1;
 	memset(&id, 0, sizeof id);
 	if (network_identity(s->cfg, &id, &do_switch) < 0)
 		return -1;
@@ -475,11 +477,11 @@ privsep_split(struct session *s, const struct session_conn *conn)
 		identity_free(&id);
 	}
 	die_with_parent(parent);
-	s->monitor_fd = ctl[1];
-	s->data_fd = data[0];
+	n->monitor_fd = ctl[1];
+	n->data_fd = data[0];
 	/* with a PROXY v2 header the monitor greets us once it knows who
 	 * the client is (privsep_send_client) */
-	return conn->proxy_v2 ? 0 : privsep_receive_hello(s) == 0 ? 0 : -1;
+	return conn->proxy_v2 ? 0 : privsep_receive_hello(n) == 0 ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------- transaction */

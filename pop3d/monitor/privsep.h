@@ -3,7 +3,9 @@
  *   privsep.c       the split at the start of a session, the monitor's
  *                   life, starting the transaction process
  *   privsep_net.c   the network process's side: requests to the monitor
- *   transaction.c   the transaction process
+ *                   (its session: net_session.h)
+ *   transaction.c   the transaction process (its session:
+ *                   mail_session.h)
  *   relay.c         the network process after login
  *   monitor.c, sasl.c   the monitor's answers */
 #ifndef POP3D_PRIVSEP_H
@@ -14,19 +16,22 @@
 #include <stddef.h>
 
 #include "pop3d/common/identity.h"
+#include "pop3d/common/cmd.h"
 #include "pop3d/common/session.h"
+#include "pop3d/monitor/auth.h"
 
 struct monitor;
 struct ipc_msg;
 struct identity;
+struct net_session;
 
-/* At the start of session_run, before a byte from the client is read:
+/* At the start of net_session_run, before a byte from the client is read:
  * fork.  The parent becomes the monitor and never returns (it exits when
  * the session is over).  The child, the network process, switches to
  * running_identity, waits for the monitor's HELLO (the APOP timestamp and
- * the SASL mechanisms, into s) and returns 0; -1 (logged) when the
+ * the SASL mechanisms, into n) and returns 0; -1 (logged) when the
  * session cannot go on. */
-int privsep_split(struct session *s, const struct session_conn *conn);
+int privsep_split(struct net_session *n, const struct session_conn *conn);
 
 /* End a process of a session: stdio flushed, then _exit().  exit()
  * would run the libraries' destructors (GnuTLS's global deinit among
@@ -43,41 +48,46 @@ enum privsep_verdict {
 	PRIVSEP_END,            /* the session must end */
 };
 
+/* What a command that asked the monitor leaves the session to do: a
+ * login hands it over, END closes it, anything else goes on. */
+enum cmd_result privsep_cmd_result(enum privsep_verdict v);
+
 /* After a PROXY v2 header: tell the monitor the client's address and
  * wait for its HELLO.  0 go on; 1 the client is turned away (the reply,
- * s->refusal, is written; the session ends); -1 error (logged). */
-int privsep_send_client(struct session *s);
+ * n->refusal, is written; the session ends); -1 error (logged). */
+int privsep_send_client(struct net_session *n);
 
-/* The monitor's HELLO (into s), or its refusal of the client (into
- * s->refusal: 1).  0, 1, or -1 (logged). */
-int privsep_receive_hello(struct session *s);
+/* The monitor's HELLO (into n), or its refusal of the client (into
+ * n->refusal: 1).  0, 1, or -1 (logged). */
+int privsep_receive_hello(struct net_session *n);
 
 /* USER/PASS, APOP: ask the monitor, answer the client.  On LOGGED_IN the
- * caller returns -1 from its handler: session_run relays. */
-enum privsep_verdict privsep_login_pass(struct session *s, const char *user,
+ * handler returns CMD_HANDOVER (privsep_cmd_result): net_session_run
+ * relays. */
+enum privsep_verdict privsep_login_pass(struct net_session *n, const char *user,
 					const char *password);
-enum privsep_verdict privsep_login_apop(struct session *s, const char *user,
+enum privsep_verdict privsep_login_apop(struct net_session *n, const char *user,
 					const char *digest);
 
 /* AUTH (authcmd.c): start an exchange; initial is the initial response
  * as the client sent it, or NULL.  Then one step per client line, or a
  * cancel: reason NULL for the client's "*", else why its line was void
  * (a SESSION_RESPONSE_ reason, session.h). */
-enum privsep_verdict privsep_sasl_start(struct session *s, const char *mech,
+enum privsep_verdict privsep_sasl_start(struct net_session *n, const char *mech,
 					const char *initial);
-enum privsep_verdict privsep_sasl_step(struct session *s, const char *line);
-enum privsep_verdict privsep_sasl_cancel(struct session *s,
+enum privsep_verdict privsep_sasl_step(struct net_session *n, const char *line);
+enum privsep_verdict privsep_sasl_cancel(struct net_session *n,
 					 const char *reason);
 
 /* STLS: from now on the stream is TLS, which only this process can
  * speak; the monitor stops keeping the client's socket for a transaction
  * process.  PRIVSEP_REFUSED (go on) or PRIVSEP_END. */
-enum privsep_verdict privsep_tls_begins(struct session *s);
+enum privsep_verdict privsep_tls_begins(struct net_session *n);
 
 /* Is mech among the mechanisms offered now (TLS decides the -PLUS ones)?
  * And the list for CAPA and AUTH with no argument. */
-bool privsep_sasl_offered(struct session *s, const char *mech);
-void privsep_sasl_list(struct session *s, char *buf, size_t size);
+bool privsep_sasl_offered(struct net_session *n, const char *mech);
+void privsep_sasl_list(struct net_session *n, char *buf, size_t size);
 
 /* ---- the monitor (privsep.c) ---- */
 
@@ -150,6 +160,6 @@ void transaction_run(const struct transaction_start *ts)
 /* Logged in: forward the input already read, then copy bytes both ways
  * between the client (through its transport: TLS or not) and the
  * transaction process until either side is done. */
-void privsep_relay(struct session *s);
+void privsep_relay(struct net_session *n);
 
 #endif

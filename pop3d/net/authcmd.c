@@ -6,20 +6,22 @@
 #include <string.h>
 
 #include "libmu/log.h"
-#include "pop3d/common/cmd.h"
 #include "pop3d/common/limits.h"
-#include "pop3d/monitor/privsep.h"
 #include "pop3d/common/reply.h"
+#include "pop3d/monitor/privsep.h"
+#include "pop3d/net/auth_commands.h"
+#include "pop3d/net/net_session.h"
 
 /* "AUTH" alone: the mechanisms, one a line.  Not in RFC 5034 (CAPA's SASL
  * line is the standard way), but older clients ask like this (RFC 1734's
  * drafts), and it costs nothing. */
-static int
-list_mechanisms(struct session *s)
+static void
+list_mechanisms(struct net_session *n)
 {
+	struct session *s = &n->core;
 	char list[SESSION_SASL_MECHS_MAX];
 
-	privsep_sasl_list(s, list, sizeof list);
+	privsep_sasl_list(n, list, sizeof list);
 	reply_ok(s, "methods supported:");
 	for (char *p = list; *p != '\0';) {
 		char *end = strchr(p, ' ');
@@ -31,33 +33,39 @@ list_mechanisms(struct session *s)
 			p++;
 	}
 	reply_end_multi(s);
-	return 0;
 }
 
-int
+enum cmd_result
 cmd_auth(struct session *s, int argc, char **argv)
 {
+	struct net_session *n = net_session(s);
 	static char line[SASL_RESPONSE_MAX + 1];
 	char mech[24];
 	enum privsep_verdict v;
-	size_t n;
+	size_t len;
 
-	if (argc == 0)
-		return list_mechanisms(s);
+	if (argc == 0) {
+		list_mechanisms(n);
+		return CMD_OK;
+	}
 	/* RFC 4422 section 3.1: upper-case letters, digits, '-', '_';
 	 * compared without regard to case, as POP3 keywords are */
-	n = strlen(argv[0]);
-	if (n == 0 || n >= sizeof mech)
-		return reply_err(s, "unsupported authentication mechanism");
-	for (size_t i = 0; i <= n; i++)
+	len = strlen(argv[0]);
+	if (len == 0 || len >= sizeof mech) {
+		reply_err(s, "unsupported authentication mechanism");
+		return CMD_OK;
+	}
+	for (size_t i = 0; i <= len; i++)
 		mech[i] = (char)toupper((unsigned char)argv[0][i]);
-	if (!privsep_sasl_offered(s, mech))
-		return reply_err(s, "unsupported authentication mechanism");
-	session_forget_pending_user(s);         /* AUTH replaces USER/PASS */
+	if (!privsep_sasl_offered(n, mech)) {
+		reply_err(s, "unsupported authentication mechanism");
+		return CMD_OK;
+	}
+	net_forget_pending_user(n);             /* AUTH replaces USER/PASS */
 
 	/* what the client sends from now on is a secret (logs, telemetry) */
 	s->secret_input = true;
-	v = privsep_sasl_start(s, mech, argc > 1 ? argv[1] : NULL);
+	v = privsep_sasl_start(n, mech, argc > 1 ? argv[1] : NULL);
 	if (argc > 1)
 		explicit_bzero(argv[1], strlen(argv[1]));
 	while (v == PRIVSEP_CHALLENGE) {
@@ -71,19 +79,19 @@ cmd_auth(struct session *s, int argc, char **argv)
 		if (rc == 0) {
 			/* too long or with a NUL: the exchange is void, and
 			 * the reply says why -- the client cancelled nothing */
-			v = privsep_sasl_cancel(s, why);
+			v = privsep_sasl_cancel(n, why);
 			break;
 		}
 		/* RFC 5034 section 4: "*" cancels, answered with -ERR */
 		if (strcmp(line, "*") == 0)
-			v = privsep_sasl_cancel(s, NULL);
+			v = privsep_sasl_cancel(n, NULL);
 		else
-			v = privsep_sasl_step(s, line);
+			v = privsep_sasl_step(n, line);
 		explicit_bzero(line, sizeof line);
 	}
 	s->secret_input = false;
 	explicit_bzero(line, sizeof line);
 	/* logged in: the session continues in the transaction process,
-	 * relayed once this loop ends (session.c) */
-	return v == PRIVSEP_LOGGED_IN || v == PRIVSEP_END ? -1 : 0;
+	 * relayed once the command loop ends (net_session.c) */
+	return privsep_cmd_result(v);
 }

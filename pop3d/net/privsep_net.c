@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "libmu/log.h"
@@ -13,19 +14,35 @@
 #include "pop3d/monitor/privsep.h"
 #include "pop3d/common/reply.h"
 #include "pop3d/common/telemetry.h"
+#include "pop3d/net/net_session.h"
 #include "pop3d/net/tls.h"
 
 static struct ipc_msg msg;
 
+enum cmd_result
+privsep_cmd_result(enum privsep_verdict v)
+{
+	switch (v) {
+	case PRIVSEP_LOGGED_IN:
+		return CMD_HANDOVER;
+	case PRIVSEP_END:
+		return CMD_CLOSE;
+	case PRIVSEP_REFUSED:
+	case PRIVSEP_CHALLENGE:
+		break;
+	}
+	return CMD_OK;
+}
+
 static enum privsep_verdict
-send_or_end(struct session *s, enum ipc_type type, unsigned n,
+send_or_end(struct net_session *n, enum ipc_type type, unsigned nf,
 	    const struct ipc_field *f)
 {
 	const char *error;
 
-	if (ipc_send(s->monitor_fd, type, n, f, &error) < 0) {
+	if (ipc_send(n->monitor_fd, type, nf, f, &error) < 0) {
 		mu_log(MU_LOG_ERR, "to the monitor: %s", error);
-		session_end_set(s, SESSION_END_ERROR);
+		session_end_set(&n->core, SESSION_END_ERROR);
 		return PRIVSEP_END;
 	}
 	return PRIVSEP_REFUSED;
@@ -38,8 +55,9 @@ send_or_end(struct session *s, enum ipc_type type, unsigned n,
  * monitor holds it for that one request only: sending nothing means
  * "nothing read ahead", never "the same as last time". */
 static enum privsep_verdict
-send_handover(struct session *s)
+send_handover(struct net_session *n)
 {
+	struct session *s = &n->core;
 	struct ipc_field f[4] = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 },
 				  { NULL, 0 } };
 
@@ -64,7 +82,7 @@ send_handover(struct session *s)
 	if (f[0].data == NULL && f[1].data == NULL && f[2].data == NULL &&
 	    f[3].data == NULL)
 		return PRIVSEP_REFUSED;
-	return send_or_end(s, IPC_HANDOVER, 4, f);
+	return send_or_end(n, IPC_HANDOVER, 4, f);
 }
 
 /* The reply text from the monitor, made safe for one reply line. */
@@ -81,12 +99,13 @@ reply_text(struct session *s, const char *text)
 }
 
 static enum privsep_verdict
-await_verdict(struct session *s)
+await_verdict(struct net_session *n)
 {
+	struct session *s = &n->core;
 	const char *error, *text;
 	int rc;
 
-	rc = ipc_recv(s->monitor_fd, &msg, -1, &session_stop_requested, &error);
+	rc = ipc_recv(n->monitor_fd, &msg, -1, &session_stop_requested, &error);
 	if (rc <= 0) {
 		if (!session_stop_requested)
 			mu_log(MU_LOG_ERR, "no answer from the monitor: %s",
@@ -105,16 +124,17 @@ await_verdict(struct session *s)
 
 			if (how == NULL || strcmp(how, "direct") != 0)
 				break;
-			s->direct = true;
+			n->direct = true;
 		}
 		/* our log lines name the user from now on, as the
 		 * transaction process's do */
-		s->user.name = mu_xstrdup(text);
-		s->logged_in = true;
-		session_set_log_prefix(s);
-		s->handed_over = true;
+		free(n->user);
+		n->user = mu_xstrdup(text);
+		session_set_log_prefix(s, n->user);
+		n->handed_over = true;
+		s->login_timer = false;
 		/* the transaction process sends the replies we held */
-		if (s->direct)
+		if (n->direct)
 			s->out_len = 0;
 		/* the input read ahead went with the request */
 		explicit_bzero(s->inbuf, sizeof s->inbuf);
@@ -149,9 +169,10 @@ await_verdict(struct session *s)
 }
 
 static enum privsep_verdict
-request(struct session *s, enum ipc_type type, unsigned n,
+request(struct net_session *n, enum ipc_type type, unsigned nf,
 	const struct ipc_field *f)
 {
+	struct session *s = &n->core;
 	enum privsep_verdict v;
 
 	/* Replies still buffered stay so: the monitor is not the client.
@@ -166,21 +187,21 @@ request(struct session *s, enum ipc_type type, unsigned n,
 			session_end_set(s, SESSION_END_ERROR);
 			return PRIVSEP_END;
 		}
-		if (send_handover(s) == PRIVSEP_END)
+		if (send_handover(n) == PRIVSEP_END)
 			return PRIVSEP_END;
 	}
-	v = send_or_end(s, type, n, f);
+	v = send_or_end(n, type, nf, f);
 	if (v == PRIVSEP_END)
 		return v;
-	v = await_verdict(s);
+	v = await_verdict(n);
 	ipc_msg_wipe(&msg);
 	return v;
 }
 
 enum privsep_verdict
-privsep_tls_begins(struct session *s)
+privsep_tls_begins(struct net_session *n)
 {
-	return send_or_end(s, IPC_TLS, 0, NULL);
+	return send_or_end(n, IPC_TLS, 0, NULL);
 }
 
 static struct ipc_field
@@ -191,8 +212,9 @@ field(const char *text)
 }
 
 int
-privsep_send_client(struct session *s)
+privsep_send_client(struct net_session *n)
 {
+	struct session *s = &n->core;
 	char port[16];
 	struct ipc_field f[2];
 	int rc;
@@ -200,38 +222,38 @@ privsep_send_client(struct session *s)
 	snprintf(port, sizeof port, "%u", s->client_port);
 	f[0] = field(s->client);
 	f[1] = field(port);
-	if (send_or_end(s, IPC_CLIENT, 2, f) == PRIVSEP_END)
+	if (send_or_end(n, IPC_CLIENT, 2, f) == PRIVSEP_END)
 		return -1;
-	rc = privsep_receive_hello(s);
+	rc = privsep_receive_hello(n);
 	if (rc == 1) {
 		/* deny_from / allow_from, prelogin_per_addr: the monitor
 		 * logged why; on a POP3S connection, before the handshake,
 		 * plain text would only be noise */
 		session_end_set(s, SESSION_END_REFUSED);
 		if (!s->implicit_tls)
-			reply_text(s, s->refusal);
+			reply_text(s, n->refusal);
 	}
 	return rc;
 }
 
 enum privsep_verdict
-privsep_login_pass(struct session *s, const char *user, const char *password)
+privsep_login_pass(struct net_session *n, const char *user, const char *password)
 {
 	struct ipc_field f[2] = { field(user), field(password) };
 
-	return request(s, IPC_PASS, 2, f);
+	return request(n, IPC_PASS, 2, f);
 }
 
 enum privsep_verdict
-privsep_login_apop(struct session *s, const char *user, const char *digest)
+privsep_login_apop(struct net_session *n, const char *user, const char *digest)
 {
 	struct ipc_field f[2] = { field(user), field(digest) };
 
-	return request(s, IPC_APOP, 2, f);
+	return request(n, IPC_APOP, 2, f);
 }
 
 enum privsep_verdict
-privsep_sasl_start(struct session *s, const char *mech, const char *initial)
+privsep_sasl_start(struct net_session *n, const char *mech, const char *initial)
 {
 	unsigned char cb[TLS_CHANNEL_BINDING_MAX];
 	size_t cblen = 0;
@@ -241,29 +263,30 @@ privsep_sasl_start(struct session *s, const char *mech, const char *initial)
 
 	/* SCRAM (RFC 5802 section 6): the monitor gets the binding whenever
 	 * there is one, -PLUS or not, to catch a downgrade */
-	if (session_tls_active(s) &&
-	    tls_channel_binding(s, &cbtype, cb, &cblen) == 0 && cblen > 0) {
+	if (session_tls_active(&n->core) &&
+	    tls_channel_binding(&n->core, &cbtype, cb, &cblen) == 0 &&
+	    cblen > 0) {
 		f[2] = field(cbtype);
 		f[3].data = (const char *)cb;
 		f[3].len = cblen;
 	}
-	return request(s, IPC_SASL_START, 4, f);
+	return request(n, IPC_SASL_START, 4, f);
 }
 
 enum privsep_verdict
-privsep_sasl_step(struct session *s, const char *line)
+privsep_sasl_step(struct net_session *n, const char *line)
 {
 	struct ipc_field f = field(line);
 
-	return request(s, IPC_SASL_STEP, 1, &f);
+	return request(n, IPC_SASL_STEP, 1, &f);
 }
 
 enum privsep_verdict
-privsep_sasl_cancel(struct session *s, const char *reason)
+privsep_sasl_cancel(struct net_session *n, const char *reason)
 {
 	struct ipc_field f = field(reason);
 
-	return request(s, IPC_SASL_CANCEL, reason != NULL ? 1 : 0, &f);
+	return request(n, IPC_SASL_CANCEL, reason != NULL ? 1 : 0, &f);
 }
 
 /* -PLUS needs a channel binding, which only TLS gives */
@@ -279,19 +302,18 @@ binding_available(struct session *s)
 }
 
 bool
-privsep_sasl_offered(struct session *s, const char *mech)
+privsep_sasl_offered(struct net_session *n, const char *mech)
 {
-	size_t n = strlen(mech);
-
-	if (!mechlist_contains(s->sasl_mechanisms, mech))
+	if (!mechlist_contains(n->sasl_mechanisms, mech))
 		return false;
-	if (mechlist_is_plus(mech, n))
-		return binding_available(s);
+	if (mechlist_is_plus(mech, strlen(mech)))
+		return binding_available(&n->core);
 	return true;
 }
 
 void
-privsep_sasl_list(struct session *s, char *buf, size_t size)
+privsep_sasl_list(struct net_session *n, char *buf, size_t size)
 {
-	mechlist_filter(s->sasl_mechanisms, binding_available(s), buf, size);
+	mechlist_filter(n->sasl_mechanisms, binding_available(&n->core), buf,
+			size);
 }

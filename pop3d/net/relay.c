@@ -20,9 +20,11 @@
 #include "pop3d/common/limits.h"
 #include "pop3d/monitor/privsep.h"
 #include "pop3d/common/reply.h"
+#include "pop3d/net/net_session.h"
 
 struct relay {
-	struct session *s;
+	struct net_session *n;
+	struct session *s;              /* n's core */
 	char up[RELAY_UP_BUFSIZE];      /* client -> transaction */
 	size_t up_off, up_len;
 	size_t up_cap;                  /* what of up context_max_mem allows */
@@ -36,7 +38,7 @@ static int
 push_up(struct relay *r)
 {
 	while (r->up_off < r->up_len) {
-		ssize_t n = send(r->s->data_fd, r->up + r->up_off,
+		ssize_t n = send(r->n->data_fd, r->up + r->up_off,
 				 r->up_len - r->up_off,
 				 MSG_DONTWAIT | MSG_NOSIGNAL);
 
@@ -113,7 +115,7 @@ flush_to_client(struct relay *r)
 		pfd[0] = (struct pollfd){ .fd = in ? s->conn.in_fd :
 					  s->conn.out_fd,
 					  .events = in ? POLLIN : POLLOUT };
-		pfd[1] = (struct pollfd){ .fd = s->data_fd, .events = POLLRDHUP };
+		pfd[1] = (struct pollfd){ .fd = r->n->data_fd, .events = POLLRDHUP };
 		if (poll(pfd, 2, -1) < 0 && errno != EINTR) {
 			mu_log(MU_LOG_ERR, "relay: poll: %s", strerror(errno));
 			s->out_failed = true;
@@ -143,7 +145,7 @@ pull_transaction(struct relay *r)
 	 * as the end) */
 	if (s->out_len >= reply_capacity(s))
 		return flush_to_client(r);
-	n = recv(s->data_fd, s->outbuf + s->out_len,
+	n = recv(r->n->data_fd, s->outbuf + s->out_len,
 			 reply_capacity(s) - s->out_len, MSG_DONTWAIT);
 
 	if (n > 0) {
@@ -157,10 +159,12 @@ pull_transaction(struct relay *r)
 }
 
 void
-privsep_relay(struct session *s)
+privsep_relay(struct net_session *n)
 {
+	struct session *s = &n->core;
 	struct relay *r = mu_xcalloc(1, sizeof *r);
 
+	r->n = n;
 	r->s = s;
 	/* context_max_mem: the reply buffer and this one together */
 	r->up_cap = conf_relay_capacity(s->cfg, sizeof r->up);
@@ -189,7 +193,7 @@ privsep_relay(struct session *s)
 				.events = out ? POLLOUT : POLLIN };
 			ci = nfds++;
 		}
-		pfd[nfds] = (struct pollfd){ .fd = s->data_fd,
+		pfd[nfds] = (struct pollfd){ .fd = n->data_fd,
 			.events = POLLIN | (r->up_len > 0 ? POLLOUT : 0) };
 		ti = nfds++;
 		rc = poll(pfd, (nfds_t)nfds, tls_ready ? 0 : -1);
@@ -204,7 +208,7 @@ privsep_relay(struct session *s)
 				/* the transaction process sees the end too,
 				 * and closes the session its way */
 				r->client_eof = true;
-				(void)shutdown(s->data_fd, SHUT_WR);
+				(void)shutdown(n->data_fd, SHUT_WR);
 			}
 		}
 		if (pfd[ti].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -222,6 +226,6 @@ privsep_relay(struct session *s)
 	(void)reply_flush(s);
 	explicit_bzero(r->up, sizeof r->up);
 	free(r);
-	close(s->data_fd);
-	s->data_fd = -1;
+	close(n->data_fd);
+	n->data_fd = -1;
 }

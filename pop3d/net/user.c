@@ -6,34 +6,41 @@
 
 #include "libmu/log.h"
 #include "libmu/util.h"
-#include "pop3d/common/cmd.h"
-#include "pop3d/monitor/privsep.h"
 #include "pop3d/common/reply.h"
+#include "pop3d/monitor/privsep.h"
+#include "pop3d/net/auth_commands.h"
+#include "pop3d/net/net_session.h"
 
-int
+enum cmd_result
 cmd_user(struct session *s, int argc, char **argv)
 {
+	struct net_session *n = net_session(s);
+
 	/* The reply never tells whether the user exists: that would help
 	 * an attacker guess names.  A later USER replaces an earlier one. */
-	session_forget_pending_user(s);
-	s->pending_user = mu_xstrdup(argv[0]);
-	return reply_ok(s, "send PASS");
+	net_forget_pending_user(n);
+	n->pending_user = mu_xstrdup(argv[0]);
+	reply_ok(s, "send PASS");
+	return CMD_OK;
 }
 
-int
+enum cmd_result
 cmd_pass(struct session *s, int argc, char **argv)
 {
+	struct net_session *n = net_session(s);
 	enum privsep_verdict v;
 
-	if (s->pending_user == NULL)
-		return reply_err(s, "USER first");
+	if (n->pending_user == NULL) {
+		reply_err(s, "USER first");
+		return CMD_OK;
+	}
 	/* the monitor decides, and answers failures after the same delay
 	 * whether the user exists or not (doc/privsep.md) */
-	v = privsep_login_pass(s, s->pending_user, argv[0]);
+	v = privsep_login_pass(n, n->pending_user, argv[0]);
 	/* RFC 1939: after a failed PASS the client starts again with USER */
-	session_forget_pending_user(s);
+	net_forget_pending_user(n);
 	explicit_bzero(argv[0], strlen(argv[0]));
 	/* logged in: the transaction process has the session, relayed once
-	 * the command loop ends (session.c) */
-	return v == PRIVSEP_LOGGED_IN || v == PRIVSEP_END ? -1 : 0;
+	 * the command loop ends (net_session.c) */
+	return privsep_cmd_result(v);
 }

@@ -1,6 +1,6 @@
 /* A network process taken over, against the real monitor (doc/privsep.md):
  * every case starts a session through privsep_split() -- the same split
- * session_run() makes -- and the network process it returns is played by
+ * net_session_run() makes -- and the network process it returns is played by
  * this program, which sends what a compromised one could: malformed,
  * truncated, unknown or out-of-place datagrams, bad names, passwords and
  * digests, an APOP digest over a timestamp it made up, channel binding
@@ -42,6 +42,7 @@
 #include "pop3d/common/session.h"
 #include "pop3d/common/shared.h"
 #include "pop3d/monitor/statdb.h"
+#include "pop3d/net/net_session.h"
 #include "pop3d/net/tls.h"
 #include "pop3d/userdb/userdb.h"
 #include "testsuite/lib/check.h"
@@ -360,7 +361,7 @@ log_has(const char *name, const char *needle)
 
 /* The network process: the script, then what the data socket shows. */
 static void __attribute__((noreturn))
-network(struct session *s, const char *name, int report,
+network(struct net_session *s, const char *name, int report,
 	void (*script)(struct net *))
 {
 	static struct net n;
@@ -418,7 +419,8 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 	}
 	if (pid == 0) {
 		/* the session process, as a listener's child would be */
-		struct session *s = mu_xcalloc(1, sizeof *s);
+		struct net_session *ns = mu_xcalloc(1, sizeof *ns);
+		struct session *s = &ns->core;
 		struct session_conn conn;
 		const char *error;
 		int null = open("/dev/null", O_RDWR);
@@ -444,9 +446,9 @@ run_case(const char *name, const struct scene *sc, void (*script)(struct net *))
 		snprintf(s->host_id, sizeof s->host_id, "hostile.example");
 		clock_gettime(CLOCK_MONOTONIC, &s->started);
 		/* the parent becomes the monitor and exits when done */
-		if (privsep_split(s, &conn) < 0)
+		if (privsep_split(ns, &conn) < 0)
 			_exit(3);
-		network(s, name, report[1], script);
+		network(ns, name, report[1], script);
 	}
 	close(report[1]);
 	got = read(report[0], &out, sizeof out);

@@ -35,6 +35,10 @@
 #include "pop3d/common/session.h"
 #include "pop3d/common/shared.h"
 #include "pop3d/common/telemetry.h"
+#include "pop3d/mail/mail_session.h"
+#include "pop3d/mail/trans_commands.h"
+#include "pop3d/net/auth_commands.h"
+#include "pop3d/net/net_session.h"
 #include "testsuite/fuzz/fuzz.h"
 
 /* Dot-stuffing, >From unquoting, CRLF, a long line, no final LF. */
@@ -136,7 +140,7 @@ drain(int fd)
 }
 
 static void
-open_mailbox(struct session *s)
+open_mailbox(struct mail_session *m)
 {
 	enum mu_mailbox_error code;
 	const char *error;
@@ -146,20 +150,57 @@ open_mailbox(struct session *s)
 	if (fd < 0 || mu_write_all(fd, fixture, sizeof fixture - 1) < 0 ||
 	    close(fd) < 0)
 		abort();
-	if (mu_mailbox_open(&s->mbox, url, MU_OPEN_WRITE |
+	if (mu_mailbox_open(&m->mbox, url, MU_OPEN_WRITE |
 			    MU_OPEN_SESSION_LOCK, 1, &code, &error) < 0) {
 		fprintf(stderr, "fuzz-session: %s\n", error);
 		abort();
 	}
-	s->mailbox_url = mu_xstrdup(url);
-	s->user.name = mu_xstrdup("fuzz");
-	s->logged_in = true;
-	s->state = STATE_TRANSACTION;
+	m->mailbox_url = mu_xstrdup(url);
+	m->user.name = mu_xstrdup("fuzz");
+	m->logged_in = true;
+	m->core.state = STATE_TRANSACTION;
+}
+
+static const char mechanisms[] =
+	"PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256 SCRAM-SHA-256-PLUS";
+
+/* The network process's session, in AUTHORIZATION, its monitor the
+ * harness. */
+static struct net_session *
+net_new(unsigned scene)
+{
+	struct net_session *n = mu_xcalloc(1, sizeof *n);
+
+	n->core.state = STATE_AUTHORIZATION;
+	n->core.commands = &authorization_commands;
+	n->monitor_fd = monitor[0];
+	n->data_fd = -1;
+	if (!(scene & 0x20))
+		snprintf(n->apop_timestamp, sizeof n->apop_timestamp,
+			 "<1.2.3@fuzz.example>");
+	snprintf(n->sasl_mechanisms, sizeof n->sasl_mechanisms, "%s",
+		 mechanisms);
+	return n;
+}
+
+/* The transaction process's session, in TRANSACTION over the fixture. */
+static struct mail_session *
+mail_new(void)
+{
+	struct mail_session *m = mu_xcalloc(1, sizeof *m);
+
+	m->core.commands = &transaction_commands;
+	snprintf(m->sasl_mechanisms, sizeof m->sasl_mechanisms, "%s",
+		 mechanisms);
+	open_mailbox(m);
+	return m;
 }
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct net_session *n = NULL;
+	struct mail_session *m = NULL;
 	struct session *s;
 	unsigned scene;
 
@@ -175,25 +216,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.force_tls = scene & 0x10;
 	cfg.expire = (scene >> 6) == 1 ? 0 : (scene >> 6) == 2 ? 30 : -1;
 
-	s = mu_xcalloc(1, sizeof *s);
+	if (scene & 1) {
+		m = mail_new();
+		s = &m->core;
+	} else {
+		n = net_new(scene);
+		s = &n->core;
+	}
 	s->cfg = &cfg;
-	s->state = STATE_AUTHORIZATION;
 	s->in_fd = in_fd;
 	s->out_fd = out_fd;
-	s->monitor_fd = monitor[0];
-	s->data_fd = -1;
 	snprintf(s->client, sizeof s->client, "192.0.2.1");
 	s->client_port = 110;
 	snprintf(s->host_id, sizeof s->host_id, "%s", cfg.host_id);
-	if (!(scene & 0x20))
-		snprintf(s->apop_timestamp, sizeof s->apop_timestamp,
-			 "<1.2.3@fuzz.example>");
-	snprintf(s->sasl_mechanisms, sizeof s->sasl_mechanisms,
-		 "PLAIN LOGIN CRAM-MD5 SCRAM-SHA-256 SCRAM-SHA-256-PLUS");
 	conn_init(&s->conn, in_fd, out_fd);
-	if (scene & 1)
-		open_mailbox(s);
-	session_set_log_prefix(s);
+	session_set_log_prefix(s, m != NULL ? m->user.name : NULL);
 
 	for (;;) {
 		const char *why;
@@ -204,11 +241,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r == 0) {
 			reply_error(s, ERR_LINE_TOO_LONG);
 		} else {
+			enum cmd_result result;
+
 			queue_verdicts(scene >> 1 & 3, scene & 8);
-			r = cmd_dispatch(s, s->line);
+			result = cmd_dispatch(s, s->line);
 			drain(monitor[0]);
 			drain(monitor[1]);
-			if (r < 0)
+			if (result != CMD_OK)
 				break;
 		}
 		if (s->closing || s->out_failed ||
@@ -217,14 +256,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	(void)reply_flush(s);
 
-	/* session.c's session_free */
-	mu_mailbox_close(s->mbox);
-	if (s->logged_in)
-		auth_user_free(&s->user);
-	free(s->mailbox_url);
-	session_forget_pending_user(s);
+	/* what the roles' ends and session_free do */
+	if (m != NULL) {
+		mu_mailbox_close(m->mbox);
+		auth_user_free(&m->user);
+		free(m->mailbox_url);
+	}
+	if (n != NULL) {
+		net_forget_pending_user(n);
+		free(n->user);
+	}
 	telemetry_free(s->telemetry);
 	mu_log_set_prefix(NULL);
-	free(s);
+	free(m != NULL ? (void *)m : (void *)n);
 	return 0;
 }
