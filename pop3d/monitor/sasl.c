@@ -321,10 +321,15 @@ sasl_done(struct monitor *m)
 void
 sasl_preload(void)
 {
-	if (preloaded == NULL && gsasl_init(&preloaded) == GSASL_OK)
-		gsasl_callback_set(preloaded, callback);
-	else if (preloaded == NULL)
-		preloaded = NULL;       /* each monitor tries, and logs */
+	Gsasl *ctx = NULL;
+
+	if (preloaded != NULL)
+		return;
+	/* on failure nothing is kept: each monitor tries again, and logs */
+	if (gsasl_init(&ctx) == GSASL_OK) {
+		gsasl_callback_set(ctx, callback);
+		preloaded = ctx;
+	}
 }
 
 /* A client response: "=" (RFC 5034 section 4) or nothing is empty, else
