@@ -13,15 +13,6 @@ UNITS = ("pop3d.socket", "pop3d@.service", "pop3d-daemon.service",
          "pop3d-daemon.socket")
 
 
-def settings(text):
-    out = {}
-    for line in text.splitlines():
-        if "=" in line and not line.startswith(("#", "[")):
-            k, v = line.split("=", 1)
-            out.setdefault(k.strip(), []).append(v.strip())
-    return out
-
-
 def main():
     built = os.path.join(pop3test.top_builddir, "contrib", "systemd")
     text = {}
@@ -30,7 +21,7 @@ def main():
             text[u] = f.read()
         check("@" not in text[u].replace("pop3d@.service", ""),
               "%s: nothing left to substitute" % u)
-    s = {u: settings(t) for u, t in text.items()}
+    s = {u: unit_settings(t) for u, t in text.items()}
     check_eq(s["pop3d.socket"].get("Accept"), ["yes"], "pop3d.socket Accept")
     svc = s["pop3d@.service"]
     check_eq(svc.get("StandardInput"), ["socket"], "StandardInput")

@@ -32,15 +32,6 @@ HARDENING = {
 }
 
 
-def settings(text):
-    out = {}
-    for line in text.splitlines():
-        if "=" in line and not line.startswith(("#", "[")):
-            k, v = line.split("=", 1)
-            out.setdefault(k.strip(), []).append(v.strip())
-    return out
-
-
 def main():
     built = os.path.join(pop3test.top_builddir, "contrib", "systemd")
     text, s = {}, {}
@@ -49,7 +40,7 @@ def main():
             text[u] = f.read()
         check(not re.search(r"@[A-Za-z_]+@", text[u]),
               "%s: nothing left to substitute" % u)
-        s[u] = settings(text[u])
+        s[u] = unit_settings(text[u])
 
     exe = s["pop3d-daemon.service"]["ExecStart"][0].split()[0]
     check(exe.startswith("/") and exe.endswith("/sbin/pop3d"),

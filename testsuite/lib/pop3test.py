@@ -633,6 +633,17 @@ class Pop3Socket(_Conn):
             pass
 
 
+def unit_settings(text):
+    """The KEY=VALUE lines of a systemd unit, each key with its values
+    in order (a key may repeat); comments and section headers skipped."""
+    out = {}
+    for line in text.splitlines():
+        if "=" in line and not line.startswith(("#", "[")):
+            k, v = line.split("=", 1)
+            out.setdefault(k.strip(), []).append(v.strip())
+    return out
+
+
 def run_pop3d_t(conf):
     """pop3d -t -c conf: the CompletedProcess (bytes stdout, stderr)."""
     return subprocess.run([POP3D, "-t", "-c", conf], stdout=subprocess.PIPE,
